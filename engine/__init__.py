@@ -1,0 +1,22 @@
+"""Kinetic-chain clinical decision support for runners: case file in, explained plan out.
+
+    import engine
+    result = engine.assess("examples/runner-left-restriction.yaml")
+    print(result.status, [r.id for r in result.recommendations])
+"""
+
+from engine.api import Engine, assess, default_engine
+from engine.errors import CaseError, KineticChainError, RuleBaseError
+from engine.result import Assessment
+from engine.version import __version__
+
+__all__ = [
+    "Assessment",
+    "CaseError",
+    "Engine",
+    "KineticChainError",
+    "RuleBaseError",
+    "__version__",
+    "assess",
+    "default_engine",
+]

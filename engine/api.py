@@ -1,0 +1,60 @@
+"""The embedding API: an Engine per rule base, and `assess` for the common case."""
+
+from __future__ import annotations
+
+from functools import cache, cached_property
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from engine.assembly import assemble
+from engine.case_loader import parse_case_text, read_case_bytes, validate_case
+from engine.case_model import build_case_model
+from engine.facts import case_facts
+from engine.reasoner import Reasoner
+from engine.result import Assessment
+from engine.rulebase import RuleBase, load_rulebase
+
+CaseInput = BaseModel | dict[str, Any] | str | Path
+
+
+class Engine:
+    """A loaded, validated and compiled rule base. Thread-safe; build one and reuse it."""
+
+    def __init__(self, rules_dir: Path | str | None = None) -> None:
+        self.rulebase: RuleBase = load_rulebase(rules_dir)
+        self.case_model: type[BaseModel] = build_case_model(self.rulebase.vocabulary)
+        self.reasoner = Reasoner(self.rulebase)
+
+    @cached_property
+    def case_schema(self) -> dict[str, Any]:
+        """The case-file contract as JSON Schema (what `kinetic-chain schema` prints)."""
+        return self.case_model.model_json_schema()
+
+    def load_case(self, case: CaseInput) -> BaseModel:
+        """A validated case from a path ('-' for stdin), a dict or a Case; raises CaseError naming the field."""
+        if isinstance(case, self.case_model):
+            return case
+        if isinstance(case, dict):
+            return validate_case(self.case_model, case, str(case.get("case_id", "<case>")))
+        if isinstance(case, BaseModel):
+            return validate_case(self.case_model, case.model_dump(exclude_none=True), "<case>")
+        source = str(case)
+        return validate_case(self.case_model, parse_case_text(read_case_bytes(case), source), source)
+
+    def assess(self, case: CaseInput) -> Assessment:
+        valid = self.load_case(case)
+        derivation = self.reasoner.run(case_facts(valid, self.rulebase.vocabulary))
+        return assemble(valid.case_id, derivation, self.rulebase)
+
+
+@cache
+def default_engine() -> Engine:
+    """The engine over the bundled rule base, built once per process."""
+    return Engine()
+
+
+def assess(case: CaseInput) -> Assessment:
+    """Assess one case (path, dict or Case) with the bundled rule base."""
+    return default_engine().assess(case)

@@ -1,0 +1,228 @@
+"""From a derivation to the Assessment: items per layer, the safety outcome applied, sides merged, sorted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+
+from engine.explanation import chain_grades, derivation_graph, firings_into, node_link, strongest
+from engine.facts import fact_key
+from engine.reasoner import Derivation
+from engine.result import (
+    Assessment,
+    Blocked,
+    Compensation,
+    Evidence,
+    Finding,
+    Question,
+    Recommendation,
+    Referral,
+    Risk,
+    RuleBaseIdentity,
+    Withheld,
+)
+from engine.rule_model import ANY, Rule
+from engine.rulebase import RuleBase
+from engine.version import __version__
+
+URGENCY_ORDER = ("urgent", "soon", "routine")
+
+
+class _Builder:
+    """Holds one derivation and its graph while the items are built."""
+
+    def __init__(self, derivation: Derivation, rulebase: RuleBase) -> None:
+        self.derivation = derivation
+        self.rulebase = rulebase
+        self.vocabulary = rulebase.vocabulary
+        self.graph = derivation_graph(derivation, rulebase)
+        self.chain = chain_grades(self.graph)
+
+    def facts(self, kind: str) -> list[dict[str, Any]]:
+        return [fact for fact in self.derivation.facts.values() if fact["kind"] == kind]
+
+    def rules_of(self, key: str) -> list[Rule]:
+        ids = sorted({self.graph.nodes[f]["rule"] for f in firings_into(self.graph, key)})
+        return [self.rulebase.by_id[rule_id] for rule_id in ids]
+
+    def premises_of(self, key: str, kind: str) -> list[str]:
+        """Names of the given kind among the facts the firings into `key` matched."""
+        names = {
+            self.graph.nodes[p]["name"]
+            for f in firings_into(self.graph, key)
+            for p in firings_into(self.graph, f)
+            if self.graph.nodes[p]["kind"] == kind
+        }
+        return sorted(names)
+
+    def common(self, fact: dict[str, Any], label: str | None = None) -> dict[str, Any]:
+        key = fact["key"]
+        rules = self.rules_of(key)
+        sources = list(dict.fromkeys(part for rule in rules for part in rule.source.split("; ")))
+        ancestors = nx.ancestors(self.graph, key)
+        evidence = [
+            Evidence(kind=n["kind"], name=n["name"], side=n["side"], value=n.get("value"))
+            for n in (self.graph.nodes[a] for a in sorted(ancestors))
+            if n["type"] == "fact" and n["layer"] == "case"
+        ]
+        return {
+            "id": fact["name"],
+            "label": label or self.vocabulary.label(fact["kind"], fact["name"]),
+            "side": fact["side"],
+            "grade": strongest(*(rule.grade for rule in rules)),
+            "chain_grade": self.chain[key],
+            "source": "; ".join(sources),
+            "rules": [rule.id for rule in rules],
+            "evidence": evidence,
+        }
+
+    def has(self, kind: str, name: str, side: str) -> bool:
+        return fact_key(kind, name, side) in self.derivation.facts
+
+
+def _merge_sides(items: list[Any]) -> list[Any]:
+    """One item for 'both' where left and right say the same thing; rules and evidence are pooled."""
+    merged: list[Any] = []
+    pending: dict[tuple[Any, ...], Any] = {}
+    for item in items:
+        signature = tuple(
+            sorted((k, repr(v)) for k, v in item.model_dump().items() if k not in ("side", "rules", "evidence", "source"))
+        )
+        other = pending.pop(signature, None)
+        if other is None or other.side == item.side:
+            pending[signature] = item
+            merged.append(item)
+            continue
+        both = other.model_copy(update={
+            "side": "both",
+            "rules": sorted(set(other.rules) | set(item.rules)),
+            "evidence": sorted({*other.evidence, *item.evidence}, key=lambda e: (e.kind, e.name, e.side)),
+            "source": "; ".join(dict.fromkeys([*other.source.split("; "), *item.source.split("; ")])),
+        })
+        merged[merged.index(other)] = both
+    return merged
+
+
+def _order(vocabulary_words: list[str]) -> Any:
+    position = {word: index for index, word in enumerate(vocabulary_words)}
+    return lambda item: (position.get(item.id, len(position)), item.side)
+
+
+def _recommendations(b: _Builder) -> tuple[list[Recommendation], list[Withheld], list[Blocked]]:
+    recommended, withheld, blocked = [], [], []
+    for fact in b.facts("recommendation"):
+        name, side = fact["name"], fact["side"]
+        rules = b.rules_of(fact["key"])
+        first = min(rules, key=lambda rule: (rule.then.priority, rule.id))
+        spec = b.vocabulary.interventions[name]
+        common = b.common(fact)
+        withheld_key, blocked_key = fact_key("withheld", name, side), fact_key("blocked", name, side)
+        if withheld_key in b.derivation.facts:
+            withheld.append(Withheld(
+                **{**b.common(b.derivation.facts[withheld_key], spec.label), "id": name},
+                family=spec.family,
+                withheld_by=sorted(r["name"] for r in b.facts("referral") if r["side"] == side),
+                red_flags=b.premises_of(withheld_key, "red_flag"),
+            ))
+        if blocked_key in b.derivation.facts:
+            blocked.append(Blocked(
+                **{**b.common(b.derivation.facts[blocked_key], spec.label), "id": name},
+                family=spec.family,
+                conditions=b.premises_of(blocked_key, "condition") + b.premises_of(blocked_key, "red_flag"),
+                alternative=_alternative(b, name, side),
+            ))
+        if withheld_key in b.derivation.facts or blocked_key in b.derivation.facts:
+            continue
+        warning_key = fact_key("warning", name, side)
+        warnings = sorted({rule.then.warning for rule in b.rules_of(warning_key)}) if warning_key in b.derivation.facts else []
+        recommended.append(Recommendation(
+            **common,
+            family=spec.family,
+            dose=first.then.dose or spec.dose,
+            dose_source=spec.dose_source,
+            priority=first.then.priority,
+            warnings=warnings,
+        ))
+    order = _order(b.vocabulary.words("interventions"))
+    return (
+        sorted(_merge_sides(sorted(recommended, key=order)), key=lambda r: (r.priority, *order(r))),
+        _merge_sides(sorted(withheld, key=order)),
+        _merge_sides(sorted(blocked, key=order)),
+    )
+
+
+def _alternative(b: _Builder, name: str, side: str) -> str | None:
+    """The first intervention of the same family that nothing in this case would block or withhold."""
+    family = b.vocabulary.interventions[name].family
+    for candidate, spec in b.vocabulary.interventions.items():
+        if spec.family != family or candidate == name or b.has("withheld", candidate, side):
+            continue
+        if not any(_would_block(b, rule, candidate, side) for rule in b.rulebase.rules if rule.then.blocked):
+            return candidate
+    return None
+
+
+def _would_block(b: _Builder, rule: Rule, candidate: str, side: str) -> bool:
+    target = rule.target
+    if target is None or not (ANY in target.names or candidate in target.names):
+        return False
+    others = [c for c in rule.positive if c is not target]
+    return all(
+        any(
+            fact["kind"] == c.kind and fact["name"] in c.names and fact["side"] in (side, "none")
+            for fact in b.derivation.facts.values()
+        )
+        for c in others
+    )
+
+
+def _referrals(b: _Builder) -> list[Referral]:
+    referrals = []
+    for fact in b.facts("referral"):
+        rules = b.rules_of(fact["key"])
+        urgency = min((rule.then.urgency for rule in rules), key=URGENCY_ORDER.index)
+        referrals.append(Referral(**b.common(fact), urgency=urgency, red_flags=b.premises_of(fact["key"], "red_flag")))
+    return _merge_sides(sorted(referrals, key=lambda r: (URGENCY_ORDER.index(r.urgency), r.id, r.side)))
+
+
+def assemble(case_id: str, derivation: Derivation, rulebase: RuleBase) -> Assessment:
+    b = _Builder(derivation, rulebase)
+    vocabulary = rulebase.vocabulary
+    findings = [
+        Finding(**b.common(f), qualifiers=sorted({r.then.qualifier for r in b.rules_of(f["key"]) if r.then.qualifier}))
+        for f in b.facts("finding")
+    ]
+    compensations: dict[tuple[str, str], Compensation] = {}
+    for fact in b.facts("compensation"):  # seen and expected on one limb: one item, observed
+        item = Compensation(**b.common(fact), observed=fact["observed"])
+        known = compensations.get((fact["name"], fact["side"]))
+        if known is not None:
+            item = item.model_copy(update={
+                "observed": True,
+                "rules": sorted({*known.rules, *item.rules}),
+                "evidence": sorted({*known.evidence, *item.evidence}, key=lambda e: (e.kind, e.name, e.side)),
+            })
+        compensations[(fact["name"], fact["side"])] = item
+    risks = [Risk(**b.common(f)) for f in b.facts("risk")]
+    questions = [Question(**b.common(f, vocabulary.data["questions"][f["name"]])) for f in b.facts("question")]
+    recommendations, withheld, blocked = _recommendations(b)
+    referrals = _referrals(b)
+    status = "plan"
+    if referrals:
+        status = "refer_urgently" if any(r.urgency == "urgent" for r in referrals) else "refer"
+    return Assessment(
+        case_id=case_id,
+        engine_version=__version__,
+        rulebase=RuleBaseIdentity(**rulebase.identity()),
+        status=status,
+        referrals=referrals,
+        findings=_merge_sides(sorted(findings, key=_order(vocabulary.words("findings")))),
+        compensations=_merge_sides(sorted(compensations.values(), key=_order(vocabulary.words("compensations")))),
+        risks=_merge_sides(sorted(risks, key=_order(vocabulary.words("risks")))),
+        recommendations=recommendations,
+        withheld=withheld,
+        blocked=blocked,
+        questions=_merge_sides(sorted(questions, key=_order(vocabulary.words("questions")))),
+        explanation=node_link(b.graph),
+    )

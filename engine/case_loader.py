@@ -1,0 +1,143 @@
+"""Reading case files safely: size limit before parsing, safe YAML only, duplicate keys refused,
+and every problem reported as `file: field: what was expected`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from engine.case_model import did_you_mean
+from engine.errors import CaseError
+from engine.safe_yaml import load_yaml
+
+#: Case files larger than this are refused before any parsing (a real case is a few kilobytes).
+MAX_CASE_BYTES = 1024 * 1024
+STDIN = "-"
+
+
+def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key '{key}'")
+        result[key] = value
+    return result
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a number a case file may hold")
+
+
+def _read_limited(stream: BinaryIO, source: str) -> bytes:
+    data = stream.read(MAX_CASE_BYTES + 1)
+    if len(data) > MAX_CASE_BYTES:
+        raise CaseError(source, None, f"file is larger than the {MAX_CASE_BYTES // 1024} KiB limit for a case file")
+    return data
+
+
+def read_case_bytes(path: str | Path) -> bytes:
+    """The raw bytes of a case file or of standard input ('-'), refusing oversize input unread."""
+    source = str(path)
+    if source == STDIN:
+        return _read_limited(sys.stdin.buffer, "<stdin>")
+    file = Path(path)
+    try:
+        if file.stat().st_size > MAX_CASE_BYTES:
+            raise CaseError(source, None, f"file is larger than the {MAX_CASE_BYTES // 1024} KiB limit for a case file")
+        with file.open("rb") as handle:
+            return _read_limited(handle, source)
+    except OSError as error:
+        raise CaseError(source, None, f"cannot read the file ({error.strerror or error})") from None
+
+
+def parse_case_text(data: bytes, source: str) -> Any:
+    """YAML or JSON (by the file ending; standard input is read as YAML, which also parses JSON)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise CaseError(source, None, f"not UTF-8 text (bad byte at offset {error.start}); a case file is YAML or JSON") from None
+    if "\x00" in text:
+        raise CaseError(source, None, "contains NUL bytes; a case file is YAML or JSON text")
+    if not text.strip():
+        raise CaseError(source, None, "file is empty; expected a case with at least case_id")
+    try:
+        if source.lower().endswith(".json"):
+            return json.loads(text, object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant)
+        return load_yaml(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        problem = error.problem or error.context or "invalid YAML"
+        if "could not determine a constructor" in problem:
+            problem = "YAML tags are not allowed in a case file"
+        raise CaseError(source, None, f"invalid YAML{where}: {problem}") from None
+    except yaml.YAMLError as error:
+        raise CaseError(source, None, f"invalid YAML: {error}") from None
+    except json.JSONDecodeError as error:
+        raise CaseError(source, None, f"invalid JSON (line {error.lineno}, column {error.colno}): {error.msg}") from None
+    except ValueError as error:
+        raise CaseError(source, None, f"invalid JSON: {error}") from None
+    except RecursionError:
+        raise CaseError(source, None, "nesting is too deep for a case file") from None
+
+
+def _dotted(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in loc) or "(top level)"
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The field names the contract allows at a location, for 'did you mean' on unknown keys."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = current.model_fields.get(part) if isinstance(current, type) else None
+        if field is None:
+            return []
+        current = _model_inside(field.annotation)
+    return list(current.model_fields) if isinstance(current, type) and issubclass(current, BaseModel) else []
+
+
+def _model_inside(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_inside(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _message(model: type[BaseModel], error: dict[str, Any]) -> str:
+    kind, loc, value = error["type"], error["loc"], error.get("input")
+    if kind == "extra_forbidden":
+        allowed = _fields_at(model, loc[:-1])
+        hint = did_you_mean(str(loc[-1]), allowed)
+        return f"unknown field '{loc[-1]}' is not allowed{hint}"
+    if kind == "missing":
+        return "required field is missing"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"expected a mapping of fields, got {value!r:.40}"
+    if kind == "list_type":
+        return f"expected a list, got {value!r:.40}"
+    if kind == "literal_error":
+        return f"expected {error['ctx']['expected']}, got {value!r:.40}"
+    if kind == "string_pattern_mismatch":
+        return f"expected 1-64 letters, digits, '-', '_' or '.', got {value!r:.70}"
+    return str(error["msg"])
+
+
+def validate_case(model: type[BaseModel], raw: Any, source: str) -> BaseModel:
+    """Validate parsed data against the contract; all problems are reported, one line each."""
+    if not isinstance(raw, dict):
+        raise CaseError(source, None, f"expected a mapping with case_id at the top level, got {type(raw).__name__}")
+    try:
+        return model.model_validate(raw)
+    except ValidationError as error:
+        problems = [(_dotted(item["loc"]), _message(model, item)) for item in error.errors()]
+        raise CaseError(source, problems[0][0], problems[0][1], problems[1:]) from None

@@ -1,0 +1,25 @@
+"""Errors the engine reports to clinicians and integrators: each names where the problem is."""
+
+from __future__ import annotations
+
+
+class KineticChainError(Exception):
+    """Base of every error the engine raises on purpose (the CLI maps these to exit code 1)."""
+
+
+class CaseError(KineticChainError):
+    """A case file that breaks the contract; the message names the file, the field and what was expected."""
+
+    def __init__(self, source: str, field: str | None, message: str, more: list[tuple[str, str]] = ()) -> None:
+        self.source = source
+        self.field = field
+        self.problems = [(field, message), *more]
+        super().__init__("\n".join(f"{source}: {f}: {m}" if f else f"{source}: {m}" for f, m in self.problems))
+
+
+class RuleBaseError(KineticChainError):
+    """A rule base that cannot be trusted; every problem names its file and rule id."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("rule base is invalid:\n  " + "\n  ".join(problems))

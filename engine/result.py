@@ -1,0 +1,127 @@
+"""The assessment an integrator receives: typed, JSON-serialisable, and the same bytes for the same input."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Grade = Literal["A", "B", "C"]
+ItemSide = Literal["left", "right", "both"]
+Status = Literal["refer_urgently", "refer", "plan"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Evidence(_Frozen):
+    """A case fact an item rests on, e.g. lunge_distance_cm on the left = 6.5."""
+
+    kind: str
+    name: str
+    side: str
+    value: float | None = None
+
+
+class Item(_Frozen):
+    """Fields every conclusion carries, so a clinician can check it."""
+
+    id: str
+    label: str
+    side: ItemSide
+    grade: Grade
+    chain_grade: Grade
+    source: str
+    rules: list[str]
+    evidence: list[Evidence]
+
+
+class Finding(Item):
+    qualifiers: list[str] = []
+
+
+class Compensation(Item):
+    observed: bool
+
+
+class Risk(Item):
+    pass
+
+
+class Recommendation(Item):
+    family: str
+    dose: str
+    dose_source: str
+    priority: int
+    warnings: list[str] = []
+
+
+class Question(Item):
+    pass
+
+
+class Referral(Item):
+    urgency: Literal["urgent", "soon", "routine"]
+    red_flags: list[str]
+
+
+class Withheld(Item):
+    """An intervention the plan would hold but a red flag withholds for this limb."""
+
+    family: str
+    withheld_by: list[str]
+    red_flags: list[str]
+
+
+class Blocked(Item):
+    """An intervention a contraindication blocks, with the conditions and an unblocked alternative."""
+
+    family: str
+    conditions: list[str]
+    alternative: str | None
+
+
+class RuleBaseIdentity(_Frozen):
+    name: str
+    version: str
+    sha256: str
+
+
+class Assessment(_Frozen):
+    """One case, assessed: conclusions by layer, the plan, and the graph that explains it."""
+
+    case_id: str
+    engine_version: str
+    rulebase: RuleBaseIdentity
+    status: Status
+    referrals: list[Referral]
+    findings: list[Finding]
+    compensations: list[Compensation]
+    risks: list[Risk]
+    recommendations: list[Recommendation]
+    withheld: list[Withheld]
+    blocked: list[Blocked]
+    questions: list[Question]
+    explanation: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """Deterministic JSON: field order fixed by the model, lists sorted by the engine."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def items(self) -> list[Item]:
+        """Every conclusion, in report order."""
+        return [
+            *self.referrals, *self.findings, *self.compensations, *self.risks,
+            *self.recommendations, *self.withheld, *self.blocked, *self.questions,
+        ]
+
+    def recommended(self, intervention: str, side: str | None = None) -> bool:
+        """Whether an intervention is in the plan (for a side, 'both' counting for either)."""
+        return any(
+            r.id == intervention and (side is None or r.side in (side, "both")) for r in self.recommendations
+        )

@@ -1,0 +1,137 @@
+"""Checks on a loaded rule base. Errors stop loading; warnings are shown by `rules validate`."""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+
+from engine.rule_model import ANY, CASE_KINDS, UNSIDED_KINDS, Condition, Rule
+from engine.rulebase import RuleBase
+from engine.rulebase_graph import live_rules, rulebase_graph
+from engine.vocabulary import KIND_SECTIONS
+
+CONCLUSIONS_OF_LAYER = {
+    "findings": {"finding"},
+    "compensations": {"compensation"},
+    "risks": {"risk"},
+    "interventions": {"recommendation"},
+    "questions": {"question"},
+    "safety": {"referral", "withheld", "blocked", "warning"},
+}
+#: Which vocabulary sections a rule base is expected to use, and how (for the unused-word warning).
+CONSUMED_SECTIONS = ("measurements", "signs", "symptom_sites", "red_flags", "conditions")
+PRODUCED_SECTIONS = ("findings", "compensations", "risks", "interventions", "questions", "referrals")
+
+
+def _where(rulebase: RuleBase, rule: Rule) -> str:
+    return f"{rulebase.file_of[rule.id]}: {rule.id}"
+
+
+def _vocabulary_problems(rulebase: RuleBase, rule: Rule) -> list[str]:
+    vocabulary = rulebase.vocabulary
+    problems = []
+    for condition in rule.when:
+        known = vocabulary.words_of_kind(condition.kind)
+        problems += [
+            f"unknown {condition.kind} '{name}' in a condition"
+            for name in condition.names
+            if name not in known and not (name == ANY and not condition.absent)
+        ]
+        problems += [f"unknown family '{f}'" for f in condition.families or [] if f not in vocabulary.words("families")]
+    then = rule.then
+    if then.name is not None and then.name not in vocabulary.words_of_kind(then.kind):
+        problems.append(f"unknown {then.kind} '{then.name}' in the conclusion")
+    return problems
+
+
+def _shape_problems(rulebase: RuleBase, rule: Rule) -> list[str]:
+    problems = []
+    if rule.then.kind not in CONCLUSIONS_OF_LAYER[rulebase.layer_of[rule.id]]:
+        problems.append(f"a {rule.then.kind} conclusion does not belong in the {rulebase.layer_of[rule.id]} layer")
+    anchors = [c for c in rule.positive if c.kind not in UNSIDED_KINDS and c.side == "same"]
+    if not anchors:
+        problems.append("needs at least one condition on a limb (not only patient conditions)")
+    problems += [
+        f"'absent' works only on case facts ({', '.join(CASE_KINDS)}), not on a {c.kind}"
+        for c in rule.when
+        if c.absent and c.kind not in CASE_KINDS
+    ]
+    if rule.then.kind in ("withheld", "blocked", "warning") and rule.target is None:
+        problems.append(f"a {rule.then.kind} rule must match the recommendation it acts on")
+    return problems
+
+
+def _interval(conditions: list[Condition]) -> tuple[float, bool, float, bool]:
+    low, low_open, high, high_open = -math.inf, False, math.inf, False
+    for condition in conditions:
+        for key, value in condition.bounds().items():
+            if key in ("at_least", "above") and (value > low or (value == low and key == "above")):
+                low, low_open = value, key == "above"
+            if key in ("at_most", "below") and (value < high or (value == high and key == "below")):
+                high, high_open = value, key == "below"
+    return low, low_open, high, high_open
+
+
+def contradiction_problems(rulebase: RuleBase, rule: Rule) -> list[str]:
+    """Conditions that can never hold together, e.g. x < 5 and x > 10, or outside the measurement's range."""
+    problems = []
+    groups: dict[tuple[str, str], list[Condition]] = {}
+    for condition in rule.positive:
+        if condition.kind == "measurement" and len(condition.names) == 1:
+            groups.setdefault((condition.names[0], condition.side), []).append(condition)
+    measurements = rulebase.vocabulary.measurements
+    for (name, _side), conditions in sorted(groups.items()):
+        low, low_open, high, high_open = _interval(conditions)
+        if low > high or (low == high and (low_open or high_open)):
+            problems.append(f"conditions on {name} can never hold together ({low:g} .. {high:g})")
+        elif name in measurements and (high < measurements[name].min or low > measurements[name].max):
+            spec = measurements[name]
+            problems.append(f"condition on {name} lies outside its range {spec.min:g}..{spec.max:g}")
+    present = {(c.kind, n, c.side) for c in rule.positive for n in c.names}
+    problems += [
+        f"{c.kind} {n} is required both present and absent"
+        for c in rule.when
+        if c.absent
+        for n in c.names
+        if (c.kind, n, c.side) in present
+    ]
+    return problems
+
+
+def load_errors(rulebase: RuleBase) -> list[str]:
+    """Everything that makes the rule base untrustworthy; each line names the file and rule id."""
+    problems = []
+    for rule in rulebase.rules:
+        for problem in _vocabulary_problems(rulebase, rule) + _shape_problems(rulebase, rule):
+            problems.append(f"{_where(rulebase, rule)}: {problem}")
+        problems += [f"{_where(rulebase, rule)}: {p}" for p in contradiction_problems(rulebase, rule)]
+    if problems:
+        return problems
+    live = live_rules(rulebase)
+    for rule in rulebase.rules:
+        if rule.id not in live:
+            needs = [f"{c.kind} {'/'.join(c.names)}" for c in rule.positive if c.kind not in CASE_KINDS]
+            problems.append(
+                f"{_where(rulebase, rule)}: can never fire, so its {rule.then.kind} is unreachable "
+                f"(no rule concludes {' or '.join(needs)})"
+            )
+    graph = nx.DiGraph(rulebase_graph(rulebase))
+    for cycle in sorted(nx.simple_cycles(graph), key=sorted)[:10]:
+        rules = sorted({graph.edges[a, b]["rule"] for a, b in zip(cycle, [*cycle[1:], cycle[0]], strict=True)})
+        problems.append(f"cycle {' -> '.join([*cycle, cycle[0]])} through rules {', '.join(rules)}")
+    return problems
+
+
+def unused_words(rulebase: RuleBase) -> list[str]:
+    """Vocabulary words no rule consumes (case words) or produces (conclusions): gaps in the knowledge."""
+    graph = rulebase_graph(rulebase)
+    used = {(data["kind"], data["name"]) for _, data in graph.nodes(data=True)}
+    section_kind = {section: kind for kind, section in KIND_SECTIONS.items()}
+    vocabulary = rulebase.vocabulary
+    return [
+        f"vocabulary {section}: '{word}' is used by no rule"
+        for section in CONSUMED_SECTIONS + PRODUCED_SECTIONS
+        for word in vocabulary.words(section)
+        if (section_kind[section], word) not in used
+    ]

@@ -1,0 +1,167 @@
+"""The shape of one rule in rules/*.yaml: what a clinician reviews and the compiler turns into durable-rules."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+#: Kinds of fact a condition can name. Case facts come from the case file; the others are concluded by rules.
+CASE_KINDS = ("measurement", "sign", "symptom", "red_flag", "condition")
+DERIVED_KINDS = ("finding", "compensation", "risk", "recommendation", "question", "referral")
+CONDITION_KINDS = CASE_KINDS + DERIVED_KINDS
+#: Kinds a rule can conclude. withheld, blocked and warning act on a recommendation the rule matched.
+CONCLUSION_KINDS = (*DERIVED_KINDS[:-1], "referral", "withheld", "blocked", "warning")
+#: Facts that belong to the patient rather than to a limb (they join any side).
+UNSIDED_KINDS = ("condition",)
+COMPARISONS = {"below": "$lt", "at_most": "$lte", "at_least": "$gte", "above": "$gt"}
+ANY = "any"
+Names = str | list[str]
+
+
+class Condition(BaseModel):
+    """One fact the rule needs (or, with absent, must not find) on the same limb as the others."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    measurement: Names | None = None
+    sign: Names | None = None
+    symptom: Names | None = None
+    red_flag: Names | None = None
+    condition: Names | None = None
+    finding: Names | None = None
+    compensation: Names | None = None
+    risk: Names | None = None
+    recommendation: Names | None = None
+    question: Names | None = None
+    referral: Names | None = None
+    below: float | None = None
+    at_most: float | None = None
+    at_least: float | None = None
+    above: float | None = None
+    observed: bool | None = None
+    family: Names | None = None
+    side: Literal["same", "other"] = "same"
+    absent: bool = False
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Condition:
+        kinds = [kind for kind in CONDITION_KINDS if getattr(self, kind) is not None]
+        if len(kinds) != 1:
+            raise ValueError(f"a condition names exactly one of {', '.join(CONDITION_KINDS)} (found {kinds or 'none'})")
+        has_bounds = any(getattr(self, key) is not None for key in COMPARISONS)
+        if has_bounds and kinds[0] != "measurement":
+            raise ValueError("below/at_most/at_least/above apply to measurements only")
+        if self.observed is not None and kinds[0] != "compensation":
+            raise ValueError("observed applies to compensations only")
+        if self.family is not None and kinds[0] != "recommendation":
+            raise ValueError("family applies to recommendations only")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(kind for kind in CONDITION_KINDS if getattr(self, kind) is not None)
+
+    @property
+    def names(self) -> list[str]:
+        value = getattr(self, self.kind)
+        return value if isinstance(value, list) else [value]
+
+    @property
+    def families(self) -> list[str] | None:
+        return None if self.family is None else (self.family if isinstance(self.family, list) else [self.family])
+
+    def bounds(self) -> dict[str, float]:
+        return {key: getattr(self, key) for key in COMPARISONS if getattr(self, key) is not None}
+
+    def describe(self) -> str:
+        """The condition as a clinician reads it, e.g. 'lunge_distance_cm < 9'."""
+        symbols = {"below": "<", "at_most": "<=", "at_least": ">=", "above": ">"}
+        text = " or ".join(self.names)
+        text += "".join(f" {symbols[key]} {value:g}" for key, value in self.bounds().items())
+        if self.observed is not None:
+            text += " (observed)" if self.observed else " (expected)"
+        if self.families:
+            text += f" in family {'/'.join(self.families)}"
+        if self.side == "other":
+            text += " on the other side"
+        return f"no {text}" if self.absent else text
+
+
+class Conclusion(BaseModel):
+    """What the rule adds when its conditions hold."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    finding: str | None = None
+    compensation: str | None = None
+    risk: str | None = None
+    recommendation: str | None = None
+    question: str | None = None
+    referral: str | None = None
+    withheld: bool | None = None
+    blocked: bool | None = None
+    warning: str | None = None
+    observed: bool | None = None
+    priority: int | None = Field(default=None, ge=1, le=9)
+    dose: str | None = None
+    urgency: Literal["urgent", "soon", "routine"] | None = None
+    qualifier: str | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Conclusion:
+        kinds = [kind for kind in CONCLUSION_KINDS if getattr(self, kind) not in (None, False)]
+        if len(kinds) != 1:
+            raise ValueError(f"a conclusion names exactly one of {', '.join(CONCLUSION_KINDS)} (found {kinds or 'none'})")
+        if self.observed is not None and kinds[0] != "compensation":
+            raise ValueError("observed applies to compensations only")
+        if kinds[0] != "recommendation" and (self.priority is not None or self.dose is not None):
+            raise ValueError("priority and dose apply to recommendations only")
+        if kinds[0] == "recommendation" and self.priority is None:
+            raise ValueError("a recommendation needs a priority (1 = first)")
+        if (kinds[0] == "referral") != (self.urgency is not None):
+            raise ValueError("a referral needs an urgency, and only a referral has one")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(kind for kind in CONCLUSION_KINDS if getattr(self, kind) not in (None, False))
+
+    @property
+    def name(self) -> str | None:
+        """The vocabulary word concluded; None where the rule acts on the recommendation it matched."""
+        value = getattr(self, self.kind)
+        return value if isinstance(value, str) and self.kind != "warning" else None
+
+
+class Rule(BaseModel):
+    """A reviewable rule: stable id, why it holds, where that comes from and how strong the evidence is."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+    rationale: str = Field(min_length=10)
+    source: str = Field(min_length=3)
+    grade: Literal["A", "B", "C"]
+    when: list[Condition] = Field(min_length=1)
+    then: Conclusion
+
+    @field_validator("rationale", "source")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value.strip()
+
+    @property
+    def positive(self) -> list[Condition]:
+        return [condition for condition in self.when if not condition.absent]
+
+    @property
+    def target(self) -> Condition | None:
+        """The recommendation a withheld/blocked/warning rule acts on."""
+        return next((c for c in self.positive if c.kind == "recommendation"), None)
+
+
+class RuleFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    layer: Literal["findings", "compensations", "risks", "interventions", "questions", "safety"]
+    description: str = ""
+    rules: list[dict[str, Any]]

@@ -1,0 +1,121 @@
+"""Loading the rule base from rules/: parsed, validated and hashed before any case is assessed."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from engine.errors import RuleBaseError
+from engine.rule_model import Rule, RuleFile
+from engine.safe_yaml import load_yaml
+from engine.vocabulary import Vocabulary
+
+MANIFEST = "rulebase.yaml"
+VOCABULARY = "vocabulary.yaml"
+
+
+def bundled_rules_dir() -> Path:
+    """rules/ beside the package in a checkout, or the copy bundled into an installed wheel."""
+    package = Path(__file__).resolve().parent
+    bundled = package / "_bundled_rules"
+    return bundled if bundled.is_dir() else package.parent / "rules"
+
+
+@dataclass(frozen=True)
+class RuleBase:
+    """The validated rule base, with the identity every report carries (version and SHA-256)."""
+
+    directory: Path
+    name: str
+    version: str
+    sha256: str
+    vocabulary: Vocabulary
+    rules: tuple[Rule, ...]
+    layer_of: dict[str, str] = field(repr=False)
+    file_of: dict[str, str] = field(repr=False)
+
+    @cached_property
+    def by_id(self) -> dict[str, Rule]:
+        return {rule.id: rule for rule in self.rules}
+
+    def identity(self) -> dict[str, str]:
+        return {"name": self.name, "version": self.version, "sha256": self.sha256}
+
+
+def _read_yaml(path: Path, problems: list[str]) -> object:
+    try:
+        return load_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        problems.append(f"{path.name}: cannot be read: {error}")
+        return None
+
+
+def _error_text(error: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'rule'}: {e['msg']}" for e in error.errors())
+
+
+def hash_rule_files(files: list[Path]) -> str:
+    """SHA-256 over every file's name and bytes, in name order, so any edit changes the identity."""
+    digest = hashlib.sha256()
+    for path in sorted(files, key=lambda p: p.name):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def load_rulebase(directory: Path | str | None = None) -> RuleBase:
+    """Load and validate; any structural problem is a RuleBaseError naming file and rule id."""
+    from engine.rule_checks import load_errors  # the checks need the loaded rules; imported here to avoid a cycle
+
+    folder = Path(directory) if directory is not None else bundled_rules_dir()
+    problems: list[str] = []
+    if not (folder / MANIFEST).is_file() or not (folder / VOCABULARY).is_file():
+        raise RuleBaseError([f"{folder}: not a rule base (needs {MANIFEST} and {VOCABULARY})"])
+    manifest = _read_yaml(folder / MANIFEST, problems)
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("version"), str):
+        raise RuleBaseError(problems or [f"{MANIFEST}: needs a text 'version' (quote it)"])
+    vocabulary = Vocabulary.load(folder / VOCABULARY)
+    rule_files = sorted(p for p in folder.glob("*.yaml") if p.name not in (MANIFEST, VOCABULARY))
+    rules: list[Rule] = []
+    layer_of: dict[str, str] = {}
+    file_of: dict[str, str] = {}
+    for path in rule_files:
+        data = _read_yaml(path, problems)
+        if data is None:
+            continue
+        try:
+            rule_file = RuleFile.model_validate(data)
+        except ValidationError as error:
+            problems.append(f"{path.name}: {_error_text(error)}")
+            continue
+        for index, raw in enumerate(rule_file.rules):
+            label = raw.get("id", f"rule #{index + 1}") if isinstance(raw, dict) else f"rule #{index + 1}"
+            try:
+                rule = Rule.model_validate(raw)
+            except ValidationError as error:
+                problems.append(f"{path.name}: {label}: {_error_text(error)}")
+                continue
+            if rule.id in file_of:
+                problems.append(f"{path.name}: {rule.id}: duplicate rule id (also in {file_of[rule.id]})")
+                continue
+            rules.append(rule)
+            layer_of[rule.id] = rule_file.layer
+            file_of[rule.id] = path.name
+    rulebase = RuleBase(
+        directory=folder,
+        name=str(manifest.get("name", "")),
+        version=manifest["version"],
+        sha256=hash_rule_files([folder / MANIFEST, folder / VOCABULARY, *rule_files]),
+        vocabulary=vocabulary,
+        rules=tuple(rules),
+        layer_of=layer_of,
+        file_of=file_of,
+    )
+    problems += load_errors(rulebase)
+    if problems:
+        raise RuleBaseError(problems)
+    return rulebase

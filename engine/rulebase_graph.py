@@ -1,0 +1,80 @@
+"""The whole rule base as a graph (facts and conclusions as nodes, rules as edges).
+
+Used by load-time validation (reachability, cycles), by the coverage test and by `rules graph`.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from engine.rule_model import ANY, CASE_KINDS, Rule
+from engine.rulebase import RuleBase
+
+LAYER_OF_KIND = {
+    **dict.fromkeys(CASE_KINDS, "case"),
+    "finding": "findings",
+    "compensation": "compensations",
+    "risk": "risks",
+    "recommendation": "recommendations",
+    "question": "questions",
+    "referral": "referrals",
+    "withheld": "safety",
+    "blocked": "safety",
+    "warning": "safety",
+}
+
+
+def node_id(kind: str, name: str) -> str:
+    return f"{kind}:{name}"
+
+
+def conclusion_nodes(rule: Rule) -> list[str]:
+    """The nodes a rule concludes; a safety rule concludes about each recommendation it matched."""
+    then = rule.then
+    if then.name is not None:
+        return [node_id(then.kind, then.name)]
+    target = rule.target
+    names = target.names if target is not None else [ANY]
+    return [node_id(then.kind, name) for name in names]
+
+
+def rulebase_graph(rulebase: RuleBase) -> nx.MultiDiGraph:
+    """Every vocabulary word a rule can touch, with one edge per (premise, conclusion) of each rule."""
+    graph = nx.MultiDiGraph(name=rulebase.name, version=rulebase.version, sha256=rulebase.sha256)
+    for rule in rulebase.rules:
+        for target in conclusion_nodes(rule):
+            kind, name = target.split(":", 1)
+            graph.add_node(target, kind=kind, name=name, layer=LAYER_OF_KIND[kind])
+            for condition in rule.when:
+                for name in condition.names:
+                    source = node_id(condition.kind, name)
+                    graph.add_node(source, kind=condition.kind, name=name, layer=LAYER_OF_KIND[condition.kind])
+                    graph.add_edge(
+                        source, target, key=rule.id, rule=rule.id, grade=rule.grade, negated=condition.absent
+                    )
+    return graph
+
+
+def live_rules(rulebase: RuleBase) -> set[str]:
+    """Rules that can fire for some case: every positive condition can be met by a case fact or a live rule."""
+    reachable: set[tuple[str, str]] = set()
+    live: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for rule in rulebase.rules:
+            if rule.id in live or not all(_can_hold(c.kind, c.names, reachable) for c in rule.positive):
+                continue
+            live.add(rule.id)
+            changed = True
+            for target in conclusion_nodes(rule):
+                kind, name = target.split(":", 1)
+                reachable.add((kind, name))
+                reachable.add((kind, ANY))
+    return live
+
+
+def _can_hold(kind: str, names: list[str], reachable: set[tuple[str, str]]) -> bool:
+    if kind in CASE_KINDS:
+        return True
+    return any((kind, name) in reachable for name in names)
