@@ -46,13 +46,13 @@ class _Builder:
         ids = sorted({self.graph.nodes[f]["rule"] for f in firings_into(self.graph, key)})
         return [self.rulebase.by_id[rule_id] for rule_id in ids]
 
-    def premises_of(self, key: str, kind: str) -> list[str]:
-        """Names of the given kind among the facts the firings into `key` matched."""
+    def premises_of(self, key: str, *kinds: str) -> list[str]:
+        """Names of the given kinds among the facts the firings into `key` matched."""
         names = {
             self.graph.nodes[p]["name"]
             for f in firings_into(self.graph, key)
             for p in firings_into(self.graph, f)
-            if self.graph.nodes[p]["kind"] == kind
+            if self.graph.nodes[p]["kind"] in kinds
         }
         return sorted(names)
 
@@ -129,7 +129,7 @@ def _recommendations(b: _Builder) -> tuple[list[Recommendation], list[Withheld],
             blocked.append(Blocked(
                 **{**b.common(b.derivation.facts[blocked_key], spec.label), "id": name},
                 family=spec.family,
-                conditions=b.premises_of(blocked_key, "condition") + b.premises_of(blocked_key, "red_flag"),
+                conditions=b.premises_of(blocked_key, "condition", "red_flag", "finding"),
                 alternative=_alternative(b, name, side),
             ))
         if withheld_key in b.derivation.facts or blocked_key in b.derivation.facts:

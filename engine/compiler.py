@@ -28,6 +28,9 @@ def _one_of(field: str, values: list[str]) -> dict[str, Any]:
 def compile_condition(condition: Condition, anchor: str | None) -> dict[str, Any]:
     """One durable-rules pattern for one condition."""
     terms: list[dict[str, Any]] = [{"kind": condition.kind}]
+    # The limb join must come before any $or: durable-rules 2.0.28 drops a reference placed after one.
+    if anchor is not None and condition.kind not in UNSIDED_KINDS:
+        terms.append({"side": {anchor: "side" if condition.side == "same" else "opposite"}})
     if condition.names != [ANY]:
         terms.append(_one_of("name", condition.names))
     terms += [{COMPARISONS[key]: {"value": value}} for key, value in condition.bounds().items()]
@@ -35,8 +38,6 @@ def compile_condition(condition: Condition, anchor: str | None) -> dict[str, Any
         terms.append({"observed": condition.observed})
     if condition.families:
         terms.append(_one_of("family", condition.families))
-    if anchor is not None and condition.kind not in UNSIDED_KINDS:
-        terms.append({"side": {anchor: "side" if condition.side == "same" else "opposite"}})
     return {"$and": terms}
 
 
