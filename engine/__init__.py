@@ -1,8 +1,8 @@
 """Kinetic-chain clinical decision support for runners: case file in, explained plan out.
 
-    import engine
-    result = engine.assess("examples/runner-left-restriction.yaml")
-    print(result.status, [r.id for r in result.recommendations])
+import engine
+result = engine.assess("examples/runner-left-restriction.yaml")
+print(result.status, [r.id for r in result.recommendations])
 """
 
 from engine.api import Engine, assess, default_engine

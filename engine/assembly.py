@@ -87,19 +87,23 @@ def _merge_sides(items: list[Any]) -> list[Any]:
     pending: dict[tuple[Any, ...], Any] = {}
     for item in items:
         signature = tuple(
-            sorted((k, repr(v)) for k, v in item.model_dump().items() if k not in ("side", "rules", "evidence", "source"))
+            sorted(
+                (k, repr(v)) for k, v in item.model_dump().items() if k not in ("side", "rules", "evidence", "source")
+            )
         )
         other = pending.pop(signature, None)
         if other is None or other.side == item.side:
             pending[signature] = item
             merged.append(item)
             continue
-        both = other.model_copy(update={
-            "side": "both",
-            "rules": sorted(set(other.rules) | set(item.rules)),
-            "evidence": sorted({*other.evidence, *item.evidence}, key=lambda e: (e.kind, e.name, e.side)),
-            "source": "; ".join(dict.fromkeys([*other.source.split("; "), *item.source.split("; ")])),
-        })
+        both = other.model_copy(
+            update={
+                "side": "both",
+                "rules": sorted(set(other.rules) | set(item.rules)),
+                "evidence": sorted({*other.evidence, *item.evidence}, key=lambda e: (e.kind, e.name, e.side)),
+                "source": "; ".join(dict.fromkeys([*other.source.split("; "), *item.source.split("; ")])),
+            }
+        )
         merged[merged.index(other)] = both
     return merged
 
@@ -119,31 +123,39 @@ def _recommendations(b: _Builder) -> tuple[list[Recommendation], list[Withheld],
         common = b.common(fact)
         withheld_key, blocked_key = fact_key("withheld", name, side), fact_key("blocked", name, side)
         if withheld_key in b.derivation.facts:
-            withheld.append(Withheld(
-                **{**b.common(b.derivation.facts[withheld_key], spec.label), "id": name},
-                family=spec.family,
-                withheld_by=sorted(r["name"] for r in b.facts("referral") if r["side"] == side),
-                red_flags=b.premises_of(withheld_key, "red_flag"),
-            ))
+            withheld.append(
+                Withheld(
+                    **{**b.common(b.derivation.facts[withheld_key], spec.label), "id": name},
+                    family=spec.family,
+                    withheld_by=sorted(r["name"] for r in b.facts("referral") if r["side"] == side),
+                    red_flags=b.premises_of(withheld_key, "red_flag"),
+                )
+            )
         if blocked_key in b.derivation.facts:
-            blocked.append(Blocked(
-                **{**b.common(b.derivation.facts[blocked_key], spec.label), "id": name},
-                family=spec.family,
-                conditions=b.premises_of(blocked_key, "condition", "red_flag", "finding"),
-                alternative=_alternative(b, name, side),
-            ))
+            blocked.append(
+                Blocked(
+                    **{**b.common(b.derivation.facts[blocked_key], spec.label), "id": name},
+                    family=spec.family,
+                    conditions=b.premises_of(blocked_key, "condition", "red_flag", "finding"),
+                    alternative=_alternative(b, name, side),
+                )
+            )
         if withheld_key in b.derivation.facts or blocked_key in b.derivation.facts:
             continue
         warning_key = fact_key("warning", name, side)
-        warnings = sorted({rule.then.warning for rule in b.rules_of(warning_key)}) if warning_key in b.derivation.facts else []
-        recommended.append(Recommendation(
-            **common,
-            family=spec.family,
-            dose=first.then.dose or spec.dose,
-            dose_source=spec.dose_source,
-            priority=first.then.priority,
-            warnings=warnings,
-        ))
+        warnings = (
+            sorted({rule.then.warning for rule in b.rules_of(warning_key)}) if warning_key in b.derivation.facts else []
+        )
+        recommended.append(
+            Recommendation(
+                **common,
+                family=spec.family,
+                dose=first.then.dose or spec.dose,
+                dose_source=spec.dose_source,
+                priority=first.then.priority,
+                warnings=warnings,
+            )
+        )
     order = _order(b.vocabulary.words("interventions"))
     return (
         sorted(_merge_sides(sorted(recommended, key=order)), key=lambda r: (r.priority, *order(r))),
@@ -198,11 +210,13 @@ def assemble(case_id: str, derivation: Derivation, rulebase: RuleBase) -> Assess
         item = Compensation(**b.common(fact), observed=fact["observed"])
         known = compensations.get((fact["name"], fact["side"]))
         if known is not None:
-            item = item.model_copy(update={
-                "observed": True,
-                "rules": sorted({*known.rules, *item.rules}),
-                "evidence": sorted({*known.evidence, *item.evidence}, key=lambda e: (e.kind, e.name, e.side)),
-            })
+            item = item.model_copy(
+                update={
+                    "observed": True,
+                    "rules": sorted({*known.rules, *item.rules}),
+                    "evidence": sorted({*known.evidence, *item.evidence}, key=lambda e: (e.kind, e.name, e.side)),
+                }
+            )
         compensations[(fact["name"], fact["side"])] = item
     risks = [Risk(**b.common(f)) for f in b.facts("risk")]
     questions = [Question(**b.common(f, vocabulary.data["questions"][f["name"]])) for f in b.facts("question")]

@@ -60,7 +60,9 @@ def parse_case_text(data: bytes, source: str) -> Any:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise CaseError(source, None, f"not UTF-8 text (bad byte at offset {error.start}); a case file is YAML or JSON") from None
+        raise CaseError(
+            source, None, f"not UTF-8 text (bad byte at offset {error.start}); a case file is YAML or JSON"
+        ) from None
     if "\x00" in text:
         raise CaseError(source, None, "contains NUL bytes; a case file is YAML or JSON text")
     if not text.strip():
@@ -79,7 +81,9 @@ def parse_case_text(data: bytes, source: str) -> Any:
     except yaml.YAMLError as error:
         raise CaseError(source, None, f"invalid YAML: {error}") from None
     except json.JSONDecodeError as error:
-        raise CaseError(source, None, f"invalid JSON (line {error.lineno}, column {error.colno}): {error.msg}") from None
+        raise CaseError(
+            source, None, f"invalid JSON (line {error.lineno}, column {error.colno}): {error.msg}"
+        ) from None
     except ValueError as error:
         raise CaseError(source, None, f"invalid JSON: {error}") from None
     except RecursionError:

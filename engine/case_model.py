@@ -31,27 +31,26 @@ def _show(value: Any) -> str:
 
 
 def _number_check(low: float | None, high: float | None):
-    if high is None:
-        expected = f"a number of at least {low:g}"
-    else:
-        expected = f"a number between {low:g} and {high:g}"
+    expected = f"a number of at least {low:g}" if high is None else f"a number between {low:g} and {high:g}"
 
     def check(value: Any) -> float:
         is_number = isinstance(value, int | float) and not isinstance(value, bool)
         if not is_number or not math.isfinite(value) or value < low or (high is not None and value > high):
-            raise PydanticCustomError("number", "expected {expected}, got {got}", {"expected": expected, "got": _show(value)})
+            raise PydanticCustomError(
+                "number", "expected {expected}, got {got}", {"expected": expected, "got": _show(value)}
+            )
         return value
 
     return check
 
 
-def Number(low: float, high: float | None = None) -> Any:  # noqa: N802 - reads as a type in models
+def Number(low: float, high: float | None = None) -> Any:
     """A finite int or float in range; strings such as '6.5cm' are refused, never coerced."""
     bounds = {"ge": low} if high is None else {"ge": low, "le": high}
     return Annotated[float, BeforeValidator(_number_check(low, high)), Field(**bounds)]
 
 
-def Word(words: list[str] | tuple[str, ...], what: str) -> Any:  # noqa: N802 - reads as a type in models
+def Word(words: list[str] | tuple[str, ...], what: str) -> Any:
     """One identifier from a vocabulary list, with a 'did you mean' on a near miss."""
     choices = tuple(words)
 
@@ -62,7 +61,8 @@ def Word(words: list[str] | tuple[str, ...], what: str) -> Any:  # noqa: N802 - 
             hint = did_you_mean(value, choices)
             shown = ", ".join(choices) if len(choices) <= 4 else f"one of the {len(choices)} words in the vocabulary"
             raise PydanticCustomError(
-                "word", "unknown {what} '{value}'{hint} (expected {shown})",
+                "word",
+                "unknown {what} '{value}'{hint} (expected {shown})",
                 {"what": what, "value": value, "hint": hint, "shown": shown},
             )
         return value
@@ -114,7 +114,9 @@ def build_case_model(vocabulary: Vocabulary) -> type[BaseModel]:
     measurements = create_model(
         "Measurements", __config__=STRICT, **{name: (model | None, None) for name, model in measurement_models.items()}
     )
-    signs = create_model("Signs", __config__=STRICT, **{name: (Side | None, None) for name in vocabulary.words("signs")})
+    signs = create_model(
+        "Signs", __config__=STRICT, **{name: (Side | None, None) for name in vocabulary.words("signs")}
+    )
     symptom = create_model(
         "Symptom",
         __config__=STRICT,

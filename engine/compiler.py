@@ -46,9 +46,7 @@ def alias(index: int) -> str:
 
 
 def anchor_index(rule: Rule) -> int:
-    return next(
-        i for i, c in enumerate(rule.when) if not c.absent and c.kind not in UNSIDED_KINDS and c.side == "same"
-    )
+    return next(i for i, c in enumerate(rule.when) if not c.absent and c.kind not in UNSIDED_KINDS and c.side == "same")
 
 
 def compile_rule(rule: Rule, run: Callable[[Any], None]) -> dict[str, Any]:

@@ -50,8 +50,14 @@ def derivation_graph(derivation: Derivation, rulebase: RuleBase) -> nx.DiGraph:
         seen[base] += 1
         node = base if seen[base] == 1 else f"{base}#{seen[base]}"
         graph.add_node(
-            node, type="rule", rule=rule.id, grade=rule.grade, rationale=rule.rationale, source=rule.source,
-            layer="rule", label=rule.id,
+            node,
+            type="rule",
+            rule=rule.id,
+            grade=rule.grade,
+            rationale=rule.rationale,
+            source=rule.source,
+            layer="rule",
+            label=rule.id,
         )
         for premise in firing.premises:
             graph.add_edge(premise, node)
@@ -80,9 +86,9 @@ def chain_grades(graph: nx.DiGraph) -> dict[str, str]:
         firings = firings_into(graph, node)
         if not firings:
             return "A"
-        return strongest(*(
-            weakest(graph.nodes[f]["grade"], *(grade(p) for p in firings_into(graph, f))) for f in firings
-        ))
+        return strongest(
+            *(weakest(graph.nodes[f]["grade"], *(grade(p) for p in firings_into(graph, f))) for f in firings)
+        )
 
     return {node: grade(node) for node, data in graph.nodes(data=True) if data["type"] == "fact"}
 
@@ -90,7 +96,8 @@ def chain_grades(graph: nx.DiGraph) -> dict[str, str]:
 def case_sources(graph: nx.DiGraph, node: str) -> list[str]:
     """The case facts a conclusion rests on, in key order."""
     return sorted(
-        n for n in nx.ancestors(graph, node) | {node}
+        n
+        for n in nx.ancestors(graph, node) | {node}
         if graph.nodes[n]["type"] == "fact" and graph.nodes[n]["layer"] == "case"
     )
 

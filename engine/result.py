@@ -116,12 +116,16 @@ class Assessment(_Frozen):
     def items(self) -> list[Item]:
         """Every conclusion, in report order."""
         return [
-            *self.referrals, *self.findings, *self.compensations, *self.risks,
-            *self.recommendations, *self.withheld, *self.blocked, *self.questions,
+            *self.referrals,
+            *self.findings,
+            *self.compensations,
+            *self.risks,
+            *self.recommendations,
+            *self.withheld,
+            *self.blocked,
+            *self.questions,
         ]
 
     def recommended(self, intervention: str, side: str | None = None) -> bool:
         """Whether an intervention is in the plan (for a side, 'both' counting for either)."""
-        return any(
-            r.id == intervention and (side is None or r.side in (side, "both")) for r in self.recommendations
-        )
+        return any(r.id == intervention and (side is None or r.side in (side, "both")) for r in self.recommendations)

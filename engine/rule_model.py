@@ -110,7 +110,9 @@ class Conclusion(BaseModel):
     def _one_kind(self) -> Conclusion:
         kinds = [kind for kind in CONCLUSION_KINDS if getattr(self, kind) not in (None, False)]
         if len(kinds) != 1:
-            raise ValueError(f"a conclusion names exactly one of {', '.join(CONCLUSION_KINDS)} (found {kinds or 'none'})")
+            raise ValueError(
+                f"a conclusion names exactly one of {', '.join(CONCLUSION_KINDS)} (found {kinds or 'none'})"
+            )
         if self.observed is not None and kinds[0] != "compensation":
             raise ValueError("observed applies to compensations only")
         if kinds[0] != "recommendation" and (self.priority is not None or self.dose is not None):

@@ -1,0 +1,112 @@
+"""The clinician's plain-text report: referral first, then findings, plan with doses and the why of each item."""
+
+from __future__ import annotations
+
+from engine.result import Assessment, Item
+from engine.why import graph_of
+
+GRADES = (
+    "Evidence grades: A = systematic review, RCT or prospective cohort; B = cross-sectional, case-control,"
+    " small cohort; C = consensus, expert opinion or the article's practice model."
+)
+STATUS_TEXT = {
+    "refer_urgently": "REFER URGENTLY - no exercise advice for the affected limb until cleared",
+    "refer": "REFER - exercise advice withheld for the affected limb until cleared",
+    "plan": "PLAN",
+}
+
+
+def _evidence(item: Item) -> str:
+    values = [f"{e.name} {e.side} {e.value:g}" for e in item.evidence if e.value is not None]
+    others = sorted({f"{e.name} ({e.side})" for e in item.evidence if e.value is None})
+    return "; ".join(values + others)
+
+
+def why_lines(assessment: Assessment, kind: str, item: Item) -> list[str]:
+    """One line per rule that concluded the item: the rule, its grade and what it matched."""
+    graph = graph_of(assessment)
+    sides = ("left", "right") if item.side == "both" else (item.side,)
+    lines = []
+    for side in sides:
+        node = f"{kind}:{item.id}:{side}"
+        if not graph.has_node(node):
+            continue
+        for firing in sorted(graph.predecessors(node)):
+            data = graph.nodes[firing]
+            premises = ", ".join(graph.nodes[p]["label"] for p in sorted(graph.predecessors(firing)))
+            line = f"because {premises}  [{data['rule']}, grade {data['grade']}]"
+            if line not in lines:
+                lines.append(line)
+    return lines
+
+
+def _item_line(item: Item, extra: str = "") -> str:
+    return f"  - {item.label} - {item.side}{extra} [grade {item.grade}; chain {item.chain_grade}] ({item.source})"
+
+
+def render_text(assessment: Assessment) -> str:
+    a = assessment
+    out = [
+        f"KINETIC-CHAIN ASSESSMENT  {a.case_id}",
+        f"Status: {STATUS_TEXT[a.status]}",
+        f"Engine {a.engine_version} | rule base {a.rulebase.version} (sha256 {a.rulebase.sha256[:12]})",
+        "",
+    ]
+    if a.referrals:
+        out.append("!!! REFERRAL !!!")
+        for referral in a.referrals:
+            out.append(
+                f"  - {referral.label} - {referral.side}, {referral.urgency}: red flags {', '.join(referral.red_flags)}"
+            )
+            out.append(f"      {referral.source} [grade {referral.grade}]")
+        out.append("")
+    sections = [
+        ("FINDINGS", "finding", a.findings),
+        (
+            "COMPENSATIONS (observed = seen in this runner; expected = predicted from the restriction)",
+            "compensation",
+            a.compensations,
+        ),
+        ("RISKS", "risk", a.risks),
+    ]
+    for title, kind, items in sections:
+        out.append(title)
+        for item in items:
+            extra = ""
+            if kind == "compensation":
+                extra = ", observed" if item.observed else ", expected"
+            if kind == "finding" and item.qualifiers:
+                extra = f", {', '.join(item.qualifiers)}"
+            out.append(_item_line(item, extra))
+            if kind == "finding":
+                out.append(f"      measured: {_evidence(item)}")
+        if not items:
+            out.append("  (none)")
+        out.append("")
+    out.append("PLAN (in priority order)")
+    for rec in a.recommendations:
+        out.append(f"  {rec.priority}. {rec.label} - {rec.side} [{rec.family}, grade {rec.grade}]")
+        out.append(f"      dose: {rec.dose} ({rec.dose_source})")
+        out += [f"      WARNING: {warning}" for warning in rec.warnings]
+        out += [f"      {line}" for line in why_lines(a, "recommendation", rec)]
+    if not a.recommendations:
+        out.append("  (no interventions)")
+    out.append("")
+    if a.withheld or a.blocked:
+        out.append("NOT RECOMMENDED")
+        for item in a.withheld:
+            flags, referrals = ", ".join(item.red_flags), ", ".join(item.withheld_by)
+            out.append(f"  - {item.label} - {item.side}: withheld (red flags {flags}; referral {referrals})")
+        for item in a.blocked:
+            alternative = (
+                f"; alternative: {item.alternative}" if item.alternative else "; no unblocked alternative in its family"
+            )
+            reasons, rules = ", ".join(item.conditions), ", ".join(item.rules)
+            out.append(f"  - {item.label} - {item.side}: blocked by {reasons} [{rules}]{alternative}")
+        out.append("")
+    if a.questions:
+        out.append("QUESTIONS (data that would sharpen this assessment)")
+        out += [f"  - {q.side}: {q.label}" for q in a.questions]
+        out.append("")
+    out.append(GRADES)
+    return "\n".join(out) + "\n"
