@@ -13,24 +13,11 @@ from pydantic import BaseModel, ValidationError
 
 from engine.case_model import did_you_mean
 from engine.errors import CaseError
-from engine.safe_yaml import load_yaml
+from engine.safe_yaml import DuplicateKeyError, check_duplicates, json_mapping, load_yaml
 
 #: Case files larger than this are refused before any parsing (a real case is a few kilobytes).
 MAX_CASE_BYTES = 1024 * 1024
 STDIN = "-"
-
-
-def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f"duplicate key '{key}'")
-        result[key] = value
-    return result
-
-
-def _reject_constant(name: str) -> None:
-    raise ValueError(f"{name} is not a number a case file may hold")
 
 
 def _read_limited(stream: BinaryIO, source: str) -> bytes:
@@ -69,8 +56,12 @@ def parse_case_text(data: bytes, source: str) -> Any:
         raise CaseError(source, None, "file is empty; expected a case with at least case_id")
     try:
         if source.lower().endswith(".json"):
-            return json.loads(text, object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant)
-        return load_yaml(text)
+            data = json.loads(text, object_pairs_hook=json_mapping)
+            check_duplicates(data)
+        else:
+            data = load_yaml(text)
+    except DuplicateKeyError as error:
+        raise CaseError(source, error.path, f"{error} (each field may appear once)") from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
@@ -84,10 +75,11 @@ def parse_case_text(data: bytes, source: str) -> Any:
         raise CaseError(
             source, None, f"invalid JSON (line {error.lineno}, column {error.colno}): {error.msg}"
         ) from None
-    except ValueError as error:
-        raise CaseError(source, None, f"invalid JSON: {error}") from None
     except RecursionError:
-        raise CaseError(source, None, "nesting is too deep for a case file") from None
+        raise CaseError(source, None, "too deeply nested for a case file") from None
+    if data is None:
+        raise CaseError(source, None, "file is empty (only comments); expected a case with at least case_id")
+    return data
 
 
 def _dotted(loc: tuple[Any, ...]) -> str:

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from engine.errors import RuleBaseError
 from engine.rule_model import Rule, RuleFile
-from engine.safe_yaml import load_yaml
+from engine.safe_yaml import DuplicateKeyError, load_yaml
 from engine.vocabulary import Vocabulary
 
 MANIFEST = "rulebase.yaml"
@@ -50,7 +50,7 @@ class RuleBase:
 def _read_yaml(path: Path, problems: list[str]) -> object:
     try:
         return load_yaml(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, DuplicateKeyError) as error:
         problems.append(f"{path.name}: cannot be read: {error}")
         return None
 

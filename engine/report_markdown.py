@@ -1,0 +1,70 @@
+"""The assessment as Markdown (for notes and tickets), with the explanation graph as Mermaid."""
+
+from __future__ import annotations
+
+from engine.report_text import GRADES, STATUS_TEXT, why_lines
+from engine.result import Assessment, Item
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(_cell(str(value)) for value in row) + " |" for row in rows]
+    return [*lines, ""]
+
+
+def _items(items: list[Item], extra: str | None = None) -> list[list[str]]:
+    rows = []
+    for item in items:
+        detail = "" if extra is None else str(getattr(item, extra))
+        rows.append([item.label, item.side, *([detail] if extra else []), item.grade, item.chain_grade, item.source])
+    return rows
+
+
+def render_markdown(assessment: Assessment) -> str:
+    from engine.graph_mermaid import render_markdown_graph
+
+    a = assessment
+    out = [f"# Kinetic-chain assessment: {a.case_id}", "", f"**Status: {STATUS_TEXT[a.status]}**", ""]
+    if a.referrals:
+        out.append("> **REFERRAL**")
+        for r in a.referrals:
+            out.append(f"> - {r.label} ({r.side}, {r.urgency}): red flags {', '.join(r.red_flags)} - {r.source}")
+        out.append("")
+    out += ["## Findings", ""]
+    out += _table(["finding", "side", "grade", "chain", "source"], _items(a.findings))
+    out += ["## Compensations", ""]
+    out += _table(["compensation", "side", "observed", "grade", "chain", "source"], _items(a.compensations, "observed"))
+    out += ["## Risks", ""]
+    out += _table(["risk", "side", "grade", "chain", "source"], _items(a.risks))
+    out += ["## Plan", ""]
+    rows = [
+        [
+            str(r.priority),
+            r.label,
+            r.side,
+            r.dose,
+            r.grade,
+            "; ".join(r.warnings),
+            " / ".join(why_lines(a, "recommendation", r)),
+        ]
+        for r in a.recommendations
+    ]
+    out += _table(["priority", "intervention", "side", "dose", "grade", "warnings", "why"], rows)
+    if a.withheld or a.blocked:
+        out += ["## Not recommended", ""]
+        rows = [[w.label, w.side, "withheld", ", ".join(w.red_flags), ", ".join(w.withheld_by)] for w in a.withheld]
+        rows += [[b.label, b.side, "blocked", ", ".join(b.conditions), b.alternative or "-"] for b in a.blocked]
+        out += _table(["intervention", "side", "outcome", "because of", "referral / alternative"], rows)
+    if a.questions:
+        out += ["## Questions", ""] + [f"- {q.side}: {q.label}" for q in a.questions] + [""]
+    out += ["## Explanation", "", render_markdown_graph(a.explanation), ""]
+    out += [
+        f"_{GRADES}_",
+        "",
+        f"Engine {a.engine_version}, rule base {a.rulebase.version} (sha256 `{a.rulebase.sha256}`)",
+    ]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,64 @@
+"""Which rules a set of cases or scenarios exercises, so the scenario suite can grow where it is thin.
+
+Case files are assessed directly. Gherkin scenarios build their cases in step code, so the scenario
+test suite records a trace (scenario -> rules fired) that `rules coverage` and `rules show` read.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from engine.api import Engine
+from engine.errors import KineticChainError
+from engine.result import Assessment
+
+CASE_SUFFIXES = (".yaml", ".yml", ".json")
+#: Where the scenario tests write their trace (see tests/conftest.py); relative to the working directory.
+DEFAULT_TRACE = Path("build/scenario-rule-trace.json")
+
+
+def fired_rules(assessment: Assessment) -> set[str]:
+    return {node["rule"] for node in assessment.explanation["nodes"] if node["type"] == "rule"}
+
+
+def case_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Case files named directly or found (recursively) in folders, in a stable order."""
+    found: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.suffix in CASE_SUFFIXES and p.is_file())
+        elif path.suffix in CASE_SUFFIXES:
+            found.append(path)
+    return found
+
+
+def exercised_by_cases(engine: Engine, files: list[Path]) -> tuple[dict[str, list[str]], list[str]]:
+    """rule id -> the case files that fire it; plus the errors of files that could not be assessed."""
+    usage: dict[str, list[str]] = {rule.id: [] for rule in engine.rulebase.rules}
+    errors = []
+    for file in files:
+        try:
+            assessment = engine.assess(file)
+        except KineticChainError as error:
+            errors.append(str(error))
+            continue
+        for rule_id in sorted(fired_rules(assessment)):
+            usage[rule_id].append(str(file))
+    return usage, errors
+
+
+def load_trace(path: Path = DEFAULT_TRACE) -> dict[str, list[str]]:
+    """scenario -> rules it fired, as written by the last scenario test run (empty when none ran)."""
+    if not path.is_file():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def exercised_by_scenarios(engine: Engine, trace: dict[str, list[str]]) -> dict[str, list[str]]:
+    usage: dict[str, list[str]] = {rule.id: [] for rule in engine.rulebase.rules}
+    for scenario, rules in sorted(trace.items()):
+        for rule_id in rules:
+            usage.setdefault(rule_id, []).append(scenario)
+    return usage
