@@ -20,7 +20,8 @@ from engine.errors import KineticChainError
 from engine.explanation import node_link
 from engine.graph_export import to_dot
 from engine.report_text import render_text
-from engine.rulebase_graph import rulebase_graph
+from engine.rule_coverage import DEFAULT_TRACE, case_files, exercised_by_cases, exercised_by_scenarios, load_trace
+from engine.rulebase_graph import rulebase_graph, with_rule_nodes
 from engine.version import __version__
 from engine.why import explain as explain_item
 from engine.why import render_tree
@@ -236,6 +237,11 @@ def rules_show(ctx: click.Context, rule_id: str) -> None:
         click.echo(f"  - {condition.kind}: {condition.describe()}")
     details = rule.then.model_dump(exclude_none=True)
     click.echo("then:      " + ", ".join(f"{k}: {v}" for k, v in details.items()))
+    scenarios = exercised_by_scenarios(engine_of(ctx), load_trace()).get(rule.id, [])
+    if not load_trace():
+        click.echo("scenarios: (no trace yet - run the scenario tests to record which scenarios exercise it)")
+    else:
+        click.echo("scenarios: " + ("; ".join(scenarios) if scenarios else "none - no scenario exercises this rule"))
 
 
 @rules.command("validate", epilog=EPILOG)
@@ -256,22 +262,68 @@ def rules_validate(ctx: click.Context) -> None:
 
 
 @rules.command("graph", epilog=EPILOG)
-@click.option("--format", "fmt", type=click.Choice(("dot", "json")), default="dot", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(("dot", "mermaid", "svg", "json")), default="dot", show_default=True)
 @click.pass_context
 def rules_graph(ctx: click.Context, fmt: str) -> None:
     """The whole rule base as a graph: vocabulary words as nodes, rules as edges.
 
     \b
     Example:
-      kinetic-chain rules graph --format dot > rules.dot
+      kinetic-chain rules graph --format svg > rules.svg
     """
     graph = rulebase_graph(engine_of(ctx).rulebase)
     if fmt == "dot":
         click.echo(to_dot(graph, "rule base"), nl=False)
+    elif fmt == "mermaid":
+        from engine.graph_mermaid import render_markdown_graph
+
+        click.echo(render_markdown_graph(with_rule_nodes(graph)), nl=False)
+    elif fmt == "svg":
+        from engine.graph_svg import render_svg
+
+        click.echo(render_svg(with_rule_nodes(graph), "rule base"))
     else:
         edges = [{"source": a, "target": b, "rule": k} for a, b, k in sorted(graph.edges(keys=True))]
         nodes = [{"id": n, **graph.nodes[n]} for n in sorted(graph.nodes)]
         click.echo(json.dumps({"directed": True, "multigraph": True, "nodes": nodes, "edges": edges}, indent=2))
+
+
+@rules.command("coverage", epilog=EPILOG)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--trace",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_TRACE,
+    show_default=True,
+    help="Scenario trace written by the scenario tests (used for .feature files and folders of them).",
+)
+@click.pass_context
+def rules_coverage(ctx: click.Context, paths: tuple[Path, ...], trace: Path) -> None:
+    """Which rules never fired for a folder of case files or of Gherkin scenarios.
+
+    Case files are assessed; scenarios are read from the trace the scenario tests write.
+
+    \b
+    Example:
+      kinetic-chain rules coverage examples/
+      python -m pytest tests/test_scenarios.py && kinetic-chain rules coverage scenarios/
+    """
+    engine = engine_of(ctx)
+    features = [p for p in paths if p.suffix == ".feature" or (p.is_dir() and any(p.rglob("*.feature")))]
+    usage, errors = exercised_by_cases(engine, case_files(p for p in paths if p not in features))
+    if features:
+        recorded = load_trace(trace)
+        if not recorded:
+            _fail(f"{trace}: no scenario trace; run the scenario tests first (python -m pytest)")
+        for rule_id, scenarios in exercised_by_scenarios(engine, recorded).items():
+            usage[rule_id] = usage.get(rule_id, []) + scenarios
+    for error in errors:
+        click.echo(f"skipped: {error}", err=True)
+    never = [rule.id for rule in engine.rulebase.rules if not usage.get(rule.id)]
+    total = len(engine.rulebase.rules)
+    click.echo(f"{total - len(never)} of {total} rules fired at least once")
+    for rule_id in never:
+        click.echo(f"never fired: {rule_id}  ({engine.rulebase.file_of[rule_id]})")
 
 
 if __name__ == "__main__":

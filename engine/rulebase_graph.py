@@ -78,3 +78,26 @@ def _can_hold(kind: str, names: list[str], reachable: set[tuple[str, str]]) -> b
     if kind in CASE_KINDS:
         return True
     return any((kind, name) in reachable for name in names)
+
+
+def with_rule_nodes(graph: nx.MultiDiGraph) -> dict:
+    """The rule-base graph in the node-link shape of an explanation (rules as nodes between their
+    premises and conclusions), so the same SVG and Mermaid renderers draw both."""
+    nodes = [
+        {"id": node, "type": "fact", "label": data["name"], **data} for node, data in sorted(graph.nodes(data=True))
+    ]
+    rules: dict[str, dict] = {}
+    edges: set[tuple[str, str]] = set()
+    for source, target, data in graph.edges(data=True):
+        rule = f"rule:{data['rule']}"
+        rules[rule] = {
+            "id": rule,
+            "type": "rule",
+            "rule": data["rule"],
+            "grade": data["grade"],
+            "layer": "rule",
+            "label": data["rule"],
+        }
+        edges |= {(source, rule), (rule, target)}
+    nodes += [rules[key] for key in sorted(rules)]
+    return {"directed": True, "nodes": nodes, "edges": [{"source": a, "target": b} for a, b in sorted(edges)]}

@@ -1,0 +1,50 @@
+"""Records which rules each Gherkin scenario fires (build/scenario-rule-trace.json).
+
+`kinetic-chain rules coverage scenarios/` and `kinetic-chain rules show ID` read the trace, so the
+scenario suite can be grown where it is thin.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from engine.api import Engine
+from engine.rule_coverage import DEFAULT_TRACE, fired_rules
+
+_current: dict[str, str | None] = {"scenario": None}
+_trace: dict[str, set[str]] = {}
+
+
+def pytest_bdd_before_scenario(request: Any, feature: Any, scenario: Any) -> None:
+    _current["scenario"] = f"{feature.rel_filename}: {scenario.name}"
+    _trace.setdefault(_current["scenario"], set())
+
+
+def pytest_bdd_after_scenario(request: Any, feature: Any, scenario: Any) -> None:
+    _current["scenario"] = None
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _trace_rules_fired_by_scenarios() -> Iterator[None]:
+    original = Engine.assess
+
+    def traced(self: Engine, case: Any) -> Any:
+        result = original(self, case)
+        if _current["scenario"] is not None:
+            _trace[_current["scenario"]] |= fired_rules(result)
+        return result
+
+    Engine.assess = traced  # type: ignore[method-assign]
+    yield
+    Engine.assess = original  # type: ignore[method-assign]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _trace:
+        path = session.config.rootpath / DEFAULT_TRACE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({k: sorted(v) for k, v in sorted(_trace.items())}, indent=1), encoding="utf-8")
