@@ -53,6 +53,11 @@ class Reasoner:
     def __init__(self, rulebase: RuleBase) -> None:
         self._rulebase = rulebase
         self._sessions: dict[str, Derivation] = {}
+        # where the limb anchor sits among each rule's matched (positive) facts
+        self._anchor_position = {
+            rule.id: [i for i, c in enumerate(rule.when) if not c.absent].index(anchor_index(rule))
+            for rule in rulebase.rules
+        }
         self.ruleset_name = f"kinetic_chain_{next(_ruleset_numbers)}"
         self._host = _SynchronousHost()
         self._host.register_rulesets({self.ruleset_name: compile_rulebase(rulebase.rules, self._on_fire)})
@@ -98,8 +103,7 @@ class Reasoner:
             derivation.error = derivation.error or error
 
     def _conclude(self, rule: Rule, premises: list[dict[str, Any]]) -> dict[str, Any]:
-        positive = [i for i, c in enumerate(rule.when) if not c.absent]
-        anchor = premises[positive.index(anchor_index(rule))]
+        anchor = premises[self._anchor_position[rule.id]]
         then = rule.then
         if then.name is None:  # withheld / blocked / warning act on the recommendation matched
             target = next(p for p in premises if p["kind"] == "recommendation")
