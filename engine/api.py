@@ -46,7 +46,7 @@ class Engine:
     def assess(self, case: CaseInput) -> Assessment:
         valid = self.load_case(case)
         derivation = self.reasoner.run(case_facts(valid, self.rulebase.vocabulary))
-        return assemble(valid.case_id, derivation, self.rulebase)
+        return assemble(valid, derivation, self.rulebase)
 
 
 @cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import networkx as nx
+from pydantic import BaseModel
 
 from engine.explanation import chain_grades, derivation_graph, firings_into, node_link, strongest
 from engine.facts import fact_key
@@ -198,7 +199,7 @@ def _referrals(b: _Builder) -> list[Referral]:
     return _merge_sides(sorted(referrals, key=lambda r: (URGENCY_ORDER.index(r.urgency), r.id, r.side)))
 
 
-def assemble(case_id: str, derivation: Derivation, rulebase: RuleBase) -> Assessment:
+def assemble(case: BaseModel, derivation: Derivation, rulebase: RuleBase) -> Assessment:
     b = _Builder(derivation, rulebase)
     vocabulary = rulebase.vocabulary
     findings = [
@@ -226,7 +227,9 @@ def assemble(case_id: str, derivation: Derivation, rulebase: RuleBase) -> Assess
     if referrals:
         status = "refer_urgently" if any(r.urgency == "urgent" for r in referrals) else "refer"
     return Assessment(
-        case_id=case_id,
+        case_id=case.case_id,
+        visit_date=case.visit_date.isoformat() if case.visit_date else None,
+        patient=case.patient.model_dump(exclude_none=True) if case.patient else {},
         engine_version=__version__,
         rulebase=RuleBaseIdentity(**rulebase.identity()),
         status=status,

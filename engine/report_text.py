@@ -16,6 +16,12 @@ STATUS_TEXT = {
 }
 
 
+def patient_line(patient: dict[str, object]) -> str:
+    parts = [f"age {patient['age']:g}" if "age" in patient else "", str(patient.get("sex", ""))]
+    parts.append(f"{patient['weekly_km']:g} km/week" if "weekly_km" in patient else "")
+    return ", ".join(part for part in parts if part)
+
+
 def _evidence(item: Item) -> str:
     values = [f"{e.name} {e.side} {e.value:g}" for e in item.evidence if e.value is not None]
     others = sorted({f"{e.name} ({e.side})" for e in item.evidence if e.value is None})
@@ -47,7 +53,8 @@ def _item_line(item: Item, extra: str = "") -> str:
 def render_text(assessment: Assessment) -> str:
     a = assessment
     out = [
-        f"KINETIC-CHAIN ASSESSMENT  {a.case_id}",
+        f"KINETIC-CHAIN ASSESSMENT  {a.case_id}" + (f"  (visit {a.visit_date})" if a.visit_date else ""),
+        *([f"Runner: {patient_line(a.patient)}"] if a.patient else []),
         f"Status: {STATUS_TEXT[a.status]}",
         f"Engine {a.engine_version} | rule base {a.rulebase.version} (sha256 {a.rulebase.sha256[:12]})",
         "",

@@ -93,6 +93,8 @@ class Assessment(_Frozen):
     """One case, assessed: conclusions by layer, the plan, and the graph that explains it."""
 
     case_id: str
+    visit_date: str | None
+    patient: dict[str, Any]
     engine_version: str
     rulebase: RuleBaseIdentity
     status: Status
