@@ -36,7 +36,7 @@ def _vocabulary_problems(rulebase: RuleBase, rule: Rule) -> list[str]:
         problems += [
             f"unknown {condition.kind} '{name}' in a condition"
             for name in condition.names
-            if name not in known and not (name == ANY and not condition.absent)
+            if name not in known and name != ANY
         ]
         problems += [f"unknown family '{f}'" for f in condition.families or [] if f not in vocabulary.words("families")]
     then = rule.then
