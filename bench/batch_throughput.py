@@ -1,0 +1,59 @@
+"""Batch throughput: generate N case files (unless they exist), run `kinetic-chain batch` on them, print cases/s.
+
+    python bench/batch_throughput.py --n 10000 --jobs 2            # generates into a temp folder
+    python bench/batch_throughput.py --cases /tmp/cases --jobs 2   # reuse files from generate_cases.py
+
+Runs the real command line (`python cli.py batch DIR --jobs J --out RESULTS --quiet`) in a subprocess, so
+the wall time includes start-up, rule-base loading in each worker, JSON Lines writing and the summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate_cases import generate  # noqa: E402
+
+
+def measure(cases: Path, jobs: int, out: Path) -> tuple[int, float, int]:
+    """(cases in the results, wall seconds, exit code) for one batch run."""
+    command = [sys.executable, "cli.py", "batch", str(cases), "--jobs", str(jobs), "--out", str(out), "--quiet"]
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=REPO, stdout=subprocess.DEVNULL, check=False)  # noqa: S603
+    wall = time.perf_counter() - start
+    with out.open("rb") as handle:
+        count = sum(1 for _ in handle)
+    return count, wall, done.returncode
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=10000, help="case files to generate (ignored with --cases)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--invalid", type=int, default=5)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--cases", type=Path, help="an existing folder of case files")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="kc-bench-") as scratch:
+        cases = args.cases
+        if cases is None:
+            cases = Path(scratch) / "cases"
+            start = time.perf_counter()
+            generate(args.n, args.seed, cases, args.invalid)
+            print(f"generated {args.n} + {args.invalid} invalid cases in {time.perf_counter() - start:.1f} s")
+        out = Path(scratch) / "results.jsonl"
+        count, wall, code = measure(cases, args.jobs, out)
+        size = out.stat().st_size / 2**20
+        print(f"batch --jobs {args.jobs}: {count} cases in {wall:.1f} s wall = {count / wall:.0f} cases/s")
+        print(f"results {size:.0f} MiB JSON Lines; exit code {code} (1 = some cases invalid, as generated)")
+
+
+if __name__ == "__main__":
+    main()
