@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from engine.assembly import assemble
-from engine.case_loader import parse_case_text, read_case_bytes, validate_case
+from engine.case_loader import STDIN, parse_case_text, read_case_bytes, validate_case
 from engine.case_model import build_case_model
 from engine.facts import case_facts
 from engine.reasoner import Reasoner
@@ -40,7 +40,7 @@ class Engine:
             return validate_case(self.case_model, case, str(case.get("case_id", "<case>")))
         if isinstance(case, BaseModel):
             return validate_case(self.case_model, case.model_dump(exclude_none=True), "<case>")
-        source = str(case)
+        source = "<stdin>" if str(case) == STDIN else str(case)
         return validate_case(self.case_model, parse_case_text(read_case_bytes(case), source), source)
 
     def assess(self, case: CaseInput) -> Assessment:

@@ -11,7 +11,7 @@ import difflib
 import math
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, create_model
 from pydantic_core import PydanticCustomError
 
 from engine.vocabulary import Vocabulary
@@ -35,7 +35,8 @@ def _number_check(low: float | None, high: float | None):
 
     def check(value: Any) -> float:
         is_number = isinstance(value, int | float) and not isinstance(value, bool)
-        if not is_number or not math.isfinite(value) or value < low or (high is not None and value > high):
+        finite = is_number and (isinstance(value, int) or math.isfinite(value))
+        if not finite or value < low or (high is not None and value > high):
             raise PydanticCustomError(
                 "number", "expected {expected}, got {got}", {"expected": expected, "got": _show(value)}
             )
@@ -46,8 +47,10 @@ def _number_check(low: float | None, high: float | None):
 
 def Number(low: float, high: float | None = None) -> Any:
     """A finite int or float in range; strings such as '6.5cm' are refused, never coerced."""
-    bounds = {"ge": low} if high is None else {"ge": low, "le": high}
-    return Annotated[float, BeforeValidator(_number_check(low, high)), Field(**bounds)]
+    schema: dict[str, Any] = {"type": "number", "minimum": low}
+    if high is not None:
+        schema["maximum"] = high
+    return Annotated[float, BeforeValidator(_number_check(low, high)), WithJsonSchema(schema)]
 
 
 def Word(words: list[str] | tuple[str, ...], what: str) -> Any:
@@ -87,7 +90,21 @@ def _date_check(value: Any) -> datetime.date:
     raise PydanticCustomError("date", "expected an ISO date such as 2026-11-20, got {got}", {"got": _show(value)})
 
 
-CaseId = Annotated[str, BeforeValidator(_text_check), Field(pattern=CASE_ID_PATTERN)]
+CaseId = Annotated[
+    str,
+    BeforeValidator(_text_check),
+    Field(pattern=CASE_ID_PATTERN),
+    WithJsonSchema({"type": "string", "pattern": CASE_ID_PATTERN}),
+]
+
+
+def _format_check(value: Any) -> int:
+    if value != 1 or isinstance(value, bool) or not isinstance(value, int):
+        raise PydanticCustomError("format", "expected 1 (the only case format), got {got}", {"got": _show(value)})
+    return value
+
+
+FormatVersion = Annotated[int, BeforeValidator(_format_check), WithJsonSchema({"const": 1})]
 VisitDate = Annotated[datetime.date, BeforeValidator(_date_check)]
 Side = Word(SIDE_WORDS, "side")
 STRICT = ConfigDict(extra="forbid", frozen=True)
@@ -135,7 +152,7 @@ def build_case_model(vocabulary: Vocabulary) -> type[BaseModel]:
             title="Kinetic-chain case file, format 1",
             json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"},
         ),
-        format=(Literal[1] | None, None),
+        format=(FormatVersion | None, None),
         case_id=(CaseId, ...),
         visit_date=(VisitDate | None, None),
         patient=(Patient | None, None),

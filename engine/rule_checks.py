@@ -118,8 +118,9 @@ def load_errors(rulebase: RuleBase) -> list[str]:
             )
     graph = nx.DiGraph(rulebase_graph(rulebase))
     for cycle in sorted(nx.simple_cycles(graph), key=sorted)[:10]:
+        loop = " -> ".join([*cycle, cycle[0]])
         rules = sorted({graph.edges[a, b]["rule"] for a, b in zip(cycle, [*cycle[1:], cycle[0]], strict=True)})
-        problems.append(f"cycle {' -> '.join([*cycle, cycle[0]])} through rules {', '.join(rules)}")
+        problems += [f"{_where(rulebase, rulebase.by_id[rule_id])}: part of a cycle {loop}" for rule_id in rules]
     return problems
 
 

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from engine.errors import RuleBaseError
 from engine.rule_model import Rule, RuleFile
-from engine.safe_yaml import DuplicateKeyError, load_yaml
+from engine.safe_yaml import DuplicateKeyError, check_duplicates, parse_yaml
 from engine.vocabulary import Vocabulary
 
 MANIFEST = "rulebase.yaml"
@@ -49,10 +49,24 @@ class RuleBase:
 
 def _read_yaml(path: Path, problems: list[str]) -> object:
     try:
-        return load_yaml(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, DuplicateKeyError) as error:
+        data = parse_yaml(path.read_text(encoding="utf-8"))
+        check_duplicates(data)
+        return data
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         problems.append(f"{path.name}: cannot be read: {error}")
-        return None
+    except DuplicateKeyError as error:
+        problems.append(f"{path.name}: {_rule_at(data, error.path)}{error} (at {error.path})")
+    return None
+
+
+def _rule_at(data: object, dotted: str) -> str:
+    """'<rule id>: ' for a path inside rules[N], so a duplicate key names its rule."""
+    parts = dotted.split(".")
+    if isinstance(data, dict) and len(parts) > 2 and parts[0] == "rules" and parts[1].isdigit():
+        rule = data["rules"][int(parts[1])]
+        if isinstance(rule, dict) and isinstance(rule.get("id"), str):
+            return f"{rule['id']}: "
+    return ""
 
 
 def _error_text(error: ValidationError) -> str:

@@ -60,7 +60,12 @@ def check_duplicates(data: Any, path: tuple[Any, ...] = ()) -> None:
         check_duplicates(value, (*path, key))
 
 
+def parse_yaml(text: str) -> Any:
+    """Parse without judging duplicates, so a caller can name where a repeated key sits."""
+    return yaml.load(text, Loader=StrictSafeLoader)  # noqa: S506 - a SafeLoader subclass
+
+
 def load_yaml(text: str) -> Any:
-    data = yaml.load(text, Loader=StrictSafeLoader)  # noqa: S506 - a SafeLoader subclass
+    data = parse_yaml(text)
     check_duplicates(data)
     return data
