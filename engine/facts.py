@@ -16,6 +16,8 @@ from engine.vocabulary import SIDES, Vocabulary
 
 OPPOSITE = {"left": "right", "right": "left", "none": "none"}
 GAIN = "dorsiflexion_gain_knee_bent_deg"
+#: Derived values are rounded so that 9.7 - 8.2 is the 1.5 a clinician means, not 1.4999999999999991.
+DERIVED_DECIMALS = 6
 
 
 def fact_key(kind: str, name: str, side: str, observed: bool | None = None) -> str:
@@ -56,12 +58,16 @@ def _measurement_facts(measurements: dict[str, dict[str, float | None]]) -> list
         left, right = sided.get("left"), sided.get("right")
         if left is not None and right is not None and left != right:
             lower = "left" if left < right else "right"
-            facts.append(make_fact("measurement", asymmetry_name(name), lower, value=round(abs(left - right), 3)))
+            facts.append(
+                make_fact("measurement", asymmetry_name(name), lower, value=round(abs(left - right), DERIVED_DECIMALS))
+            )
     straight = measurements.get("dorsiflexion_knee_straight_deg", {})
     bent = measurements.get("dorsiflexion_knee_bent_deg", {})
     for side in SIDES:
         if straight.get(side) is not None and bent.get(side) is not None:
-            facts.append(make_fact("measurement", GAIN, side, value=round(bent[side] - straight[side], 3)))
+            facts.append(
+                make_fact("measurement", GAIN, side, value=round(bent[side] - straight[side], DERIVED_DECIMALS))
+            )
     return facts
 
 

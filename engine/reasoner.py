@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import math
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,21 @@ from engine.rule_model import Rule
 from engine.rulebase import RuleBase
 
 _ruleset_numbers = itertools.count(1)
+#: The only fact fields a compiled rule can test; nothing else is sent to durable-rules.
+MATCHED_FIELDS = ("kind", "name", "side", "opposite", "key", "value", "observed", "family")
+#: durable-rules 2.0.28 misreads numbers that JSON writes in exponent form (it crashed or dropped facts on
+#: 0 < |x| < 1e-4). Rule thresholds are 0 or at least 0.001 in size (checked at load), so a smaller non-zero
+#: value is sent as +/-0.0001: every comparison with a threshold keeps its outcome.
+SMALLEST_SENT = 1e-4
+
+
+def durable_fact(fact: dict[str, Any], sid: str) -> dict[str, Any]:
+    """The part of a fact the rules match on, with numbers durable-rules reads correctly."""
+    sent = {field: fact[field] for field in MATCHED_FIELDS if field in fact}
+    value = sent.get("value")
+    if isinstance(value, float) and value != 0 and abs(value) < SMALLEST_SENT:
+        sent["value"] = math.copysign(SMALLEST_SENT, value)
+    return {**sent, "sid": sid}
 
 
 class _SynchronousHost(Host):
@@ -79,7 +95,7 @@ class Reasoner:
         sid = sid or uuid.uuid4().hex
         derivation = Derivation(facts={fact["key"]: fact for fact in facts})
         self._sessions[sid] = derivation
-        batch = [{**fact, "sid": sid} for fact in facts]
+        batch = [durable_fact(fact, sid) for fact in facts]
         batch.append({"sid": sid, "kind": GATE_KIND, "key": GATE_KIND})
         try:
             self._host.assert_facts(self.ruleset_name, batch)
@@ -98,7 +114,7 @@ class Reasoner:
             derivation.firings.append(Firing(rule.id, tuple(p["key"] for p in premises), fact["key"]))
             if fact["key"] not in derivation.facts:
                 derivation.facts[fact["key"]] = fact
-                closure.assert_fact(dict(fact))
+                closure.assert_fact(durable_fact(fact, closure.s.sid))
         except Exception as error:  # durable-rules would swallow it into the state; keep it to re-raise
             derivation.error = derivation.error or error
 

@@ -88,6 +88,12 @@ def contradiction_problems(rulebase: RuleBase, rule: Rule) -> list[str]:
         elif name in measurements and (high < measurements[name].min or low > measurements[name].max):
             spec = measurements[name]
             problems.append(f"condition on {name} lies outside its range {spec.min:g}..{spec.max:g}")
+    problems += [
+        f"threshold {value:g} on {'/'.join(c.names)} is finer than 0.001; use 0 or a value of at least 0.001"
+        for c in rule.when
+        for value in c.bounds().values()
+        if value != 0 and abs(value) < 0.001
+    ]
     present = {(c.kind, n, c.side) for c in rule.positive for n in c.names}
     problems += [
         f"{c.kind} {n} is required both present and absent"
