@@ -1,0 +1,391 @@
+"""The rule base is data a clinician reviews: it must load with an identity, and a broken copy must be
+refused with a message that names the file and the rule, never half-loaded."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+import yaml
+from _support import RULES
+
+import engine
+from engine.rulebase import load_rulebase
+from engine.rulebase_graph import rulebase_graph
+
+Data = dict[str, Any]
+
+
+@pytest.fixture(scope="module")
+def bundled() -> engine.Engine:
+    return engine.default_engine()
+
+
+@pytest.fixture
+def rules_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "rules"
+    shutil.copytree(RULES, target)
+    return target
+
+
+def edit(folder: Path, file: str, change: Callable[[Data], None]) -> None:
+    path = folder / file
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def rule(data: Data, rule_id: str) -> Data:
+    return next(r for r in data["rules"] if r["id"] == rule_id)
+
+
+def problems_of(folder: Path) -> list[str]:
+    with pytest.raises(engine.RuleBaseError) as info:
+        engine.Engine(folder)
+    assert info.value.problems, "RuleBaseError without problems"
+    assert all(p in str(info.value) for p in info.value.problems)
+    return info.value.problems
+
+
+def assert_named(problems: list[str], file: str, rule_id: str, *words: str) -> None:
+    """Some problem names the file, the rule id and every given word (case-insensitive)."""
+    matching = [
+        p
+        for p in problems
+        if file in p
+        and re.search(rf"(?<![\w.]){re.escape(rule_id)}(?![\w.])", p)
+        and all(w.lower() in p.lower() for w in words)
+    ]
+    assert matching, f"no problem names {file}, {rule_id} and {words}: {problems}"
+
+
+# --- identity ------------------------------------------------------------------------------------------
+
+
+def test_bundled_rule_base_loads_with_identity(bundled: engine.Engine) -> None:
+    rulebase = bundled.rulebase
+    assert rulebase.version and isinstance(rulebase.version, str)
+    assert rulebase.version == yaml.safe_load((RULES / "rulebase.yaml").read_text())["version"]
+    assert re.fullmatch(r"[0-9a-f]{64}", rulebase.sha256)
+    assert len(rulebase.rules) > 50
+    assert len({r.id for r in rulebase.rules}) == len(rulebase.rules)
+
+
+def test_assessment_carries_the_rule_base_identity(bundled: engine.Engine) -> None:
+    result = bundled.assess({"case_id": "RUN-1"})
+    assert result.rulebase.sha256 == bundled.rulebase.sha256
+    assert result.rulebase.version == bundled.rulebase.version
+
+
+def test_identical_copy_has_identical_sha(bundled: engine.Engine, rules_copy: Path) -> None:
+    assert load_rulebase(rules_copy).sha256 == bundled.rulebase.sha256
+
+
+@pytest.mark.parametrize("file", sorted(p.name for p in RULES.glob("*.yaml")))
+def test_sha_changes_when_any_rule_file_changes(bundled: engine.Engine, rules_copy: Path, file: str) -> None:
+    with (rules_copy / file).open("a", encoding="utf-8") as handle:
+        handle.write("\n# reviewed 2026-11-25\n")
+    changed = load_rulebase(rules_copy)
+    assert re.fullmatch(r"[0-9a-f]{64}", changed.sha256)
+    assert changed.sha256 != bundled.rulebase.sha256
+
+
+def test_sha_changes_when_a_threshold_changes(bundled: engine.Engine, rules_copy: Path) -> None:
+    text = (RULES / "10-findings.yaml").read_text()
+    assert "below: 9\n" in text
+    (rules_copy / "10-findings.yaml").write_text(text.replace("below: 9\n", "below: 8.5\n", 1))
+    assert load_rulebase(rules_copy).sha256 != bundled.rulebase.sha256
+
+
+def test_sha_changes_when_a_rule_file_is_added(bundled: engine.Engine, rules_copy: Path) -> None:
+    (rules_copy / "70-extra.yaml").write_text("layer: questions\nrules: []\n")
+    assert load_rulebase(rules_copy).sha256 != bundled.rulebase.sha256
+
+
+# --- broken copies are refused, naming file and rule ---------------------------------------------------
+
+
+def test_duplicate_rule_id(rules_copy: Path) -> None:
+    def add(data: Data) -> None:
+        clone = dict(rule(data, "risk.achilles_tendinopathy.pain"))
+        data["rules"].append(clone)
+
+    edit(rules_copy, "30-risks.yaml", add)
+    assert_named(problems_of(rules_copy), "30-risks.yaml", "risk.achilles_tendinopathy.pain", "duplicate")
+
+
+def test_duplicate_rule_id_across_files(rules_copy: Path) -> None:
+    donor = rule(yaml.safe_load((RULES / "30-risks.yaml").read_text()), "risk.plantar_heel_pain.pain")
+    clone = {**donor, "then": {"finding": "limited_dorsiflexion"}}
+    edit(rules_copy, "10-findings.yaml", lambda d: d["rules"].append(clone))
+    assert_named(problems_of(rules_copy), "10-findings.yaml", "risk.plantar_heel_pain.pain", "duplicate")
+
+
+def test_unknown_fact_name_in_a_condition(rules_copy: Path) -> None:
+    edit(
+        rules_copy,
+        "10-findings.yaml",
+        lambda d: rule(d, "finding.limited_dorsiflexion.lunge_distance")["when"][0].update(
+            measurement="lunge_distance_mm"
+        ),
+    )
+    assert_named(
+        problems_of(rules_copy), "10-findings.yaml", "finding.limited_dorsiflexion.lunge_distance", "lunge_distance_mm"
+    )
+
+
+def test_unknown_sign_in_a_condition(rules_copy: Path) -> None:
+    edit(
+        rules_copy,
+        "20-compensations.yaml",
+        lambda d: rule(d, "compensation.hip_compensation.observed")["when"][0].update(sign="hip_dorp"),
+    )
+    assert_named(problems_of(rules_copy), "20-compensations.yaml", "compensation.hip_compensation.observed", "hip_dorp")
+
+
+def test_unknown_conclusion_word(rules_copy: Path) -> None:
+    edit(
+        rules_copy,
+        "30-risks.yaml",
+        lambda d: rule(d, "risk.patellofemoral_pain.knee_valgus")["then"].update(risk="runners_knee"),
+    )
+    assert_named(problems_of(rules_copy), "30-risks.yaml", "risk.patellofemoral_pain.knee_valgus", "runners_knee")
+
+
+@pytest.mark.parametrize("field", ["source", "grade", "rationale"])
+def test_missing_evidence_field(rules_copy: Path, field: str) -> None:
+    edit(rules_copy, "40-interventions.yaml", lambda d: rule(d, "recommendation.calf_raises.achilles").pop(field))
+    assert_named(problems_of(rules_copy), "40-interventions.yaml", "recommendation.calf_raises.achilles", field)
+
+
+def test_invalid_grade(rules_copy: Path) -> None:
+    edit(
+        rules_copy, "40-interventions.yaml", lambda d: rule(d, "recommendation.calf_raises.achilles").update(grade="A+")
+    )
+    assert_named(problems_of(rules_copy), "40-interventions.yaml", "recommendation.calf_raises.achilles", "grade")
+
+
+def test_contradictory_bounds(rules_copy: Path) -> None:
+    edit(
+        rules_copy,
+        "10-findings.yaml",
+        lambda d: rule(d, "finding.limited_dorsiflexion.severe_distance")["when"].append(
+            {"measurement": "lunge_distance_cm", "at_least": 10}
+        ),
+    )
+    assert_named(
+        problems_of(rules_copy),
+        "10-findings.yaml",
+        "finding.limited_dorsiflexion.severe_distance",
+        "lunge_distance_cm",
+        "never",
+    )
+
+
+def test_contradictory_bounds_in_one_condition(rules_copy: Path) -> None:
+    edit(
+        rules_copy,
+        "10-findings.yaml",
+        lambda d: rule(d, "finding.limited_dorsiflexion.severe_distance")["when"][0].update(at_least=10),
+    )
+    assert_named(
+        problems_of(rules_copy), "10-findings.yaml", "finding.limited_dorsiflexion.severe_distance", "lunge_distance_cm"
+    )
+
+
+def test_bound_outside_the_measurement_range(rules_copy: Path) -> None:
+    edit(
+        rules_copy,
+        "10-findings.yaml",
+        lambda d: rule(d, "finding.limited_dorsiflexion.lunge_angle")["when"][0].update(below=-5),
+    )
+    assert_named(
+        problems_of(rules_copy), "10-findings.yaml", "finding.limited_dorsiflexion.lunge_angle", "lunge_angle_deg"
+    )
+
+
+def test_unreachable_rule(rules_copy: Path) -> None:
+    """Nothing concludes gastrocnemius_restriction any more, so the foam-rolling rule needing it is dead."""
+    edit(
+        rules_copy,
+        "10-findings.yaml",
+        lambda d: d["rules"].remove(rule(d, "finding.gastrocnemius_restriction.silfverskiold")),
+    )
+    assert_named(
+        problems_of(rules_copy),
+        "40-interventions.yaml",
+        "recommendation.foam_rolling.gastrocnemius",
+        "gastrocnemius_restriction",
+    )
+
+
+def test_rule_needing_a_question_nothing_asks(rules_copy: Path) -> None:
+    def add(data: Data) -> None:
+        data["rules"].append(
+            {
+                "id": "recommendation.reassess_dorsiflexion.orphan",
+                "rationale": "Re-measure once the lunge angle has been asked for.",
+                "source": "test",
+                "grade": "C",
+                "when": [{"finding": "limited_dorsiflexion"}, {"question": "measure_lunge_angle"}],
+                "then": {"recommendation": "reassess_dorsiflexion", "priority": 6},
+            }
+        )
+
+    edit(rules_copy, "40-interventions.yaml", add)
+    # the orphan is reachable (the question is asked by some rule): the rule base must still load
+    engine.Engine(rules_copy)
+    edit(
+        rules_copy, "50-questions.yaml", lambda d: d["rules"].remove(rule(d, "question.measure_lunge_angle.knee_pain"))
+    )
+    assert_named(
+        problems_of(rules_copy),
+        "40-interventions.yaml",
+        "recommendation.reassess_dorsiflexion.orphan",
+        "measure_lunge_angle",
+    )
+
+
+def test_absent_on_a_derived_fact(rules_copy: Path) -> None:
+    edit(
+        rules_copy,
+        "30-risks.yaml",
+        lambda d: rule(d, "risk.achilles_tendinopathy.tightness")["when"].append(
+            {"risk": "plantar_heel_pain", "absent": True}
+        ),
+    )
+    assert_named(problems_of(rules_copy), "30-risks.yaml", "risk.achilles_tendinopathy.tightness", "absent")
+
+
+def test_cycle_across_layers(rules_copy: Path) -> None:
+    """finding limited_dorsiflexion -> risk achilles_tendinopathy (risk rules) -> finding limited_dorsiflexion."""
+
+    def add(data: Data) -> None:
+        data["rules"].append(
+            {
+                "id": "finding.limited_dorsiflexion.from_achilles_risk",
+                "rationale": "Circular on purpose: a finding concluded from the risk it leads to.",
+                "source": "test",
+                "grade": "C",
+                "when": [{"risk": "achilles_tendinopathy"}],
+                "then": {"finding": "limited_dorsiflexion"},
+            }
+        )
+
+    edit(rules_copy, "10-findings.yaml", add)
+    assert_named(
+        problems_of(rules_copy), "10-findings.yaml", "finding.limited_dorsiflexion.from_achilles_risk", "cycle"
+    )
+
+
+def test_cycle_inside_one_layer(rules_copy: Path) -> None:
+    """limited_dorsiflexion -> suspected_anterior_impingement (bundled) -> limited_dorsiflexion (added)."""
+
+    def add(data: Data) -> None:
+        data["rules"].append(
+            {
+                "id": "finding.limited_dorsiflexion.from_impingement",
+                "rationale": "Circular on purpose: impingement read back as a restriction.",
+                "source": "test",
+                "grade": "C",
+                "when": [{"finding": "suspected_anterior_impingement"}],
+                "then": {"finding": "limited_dorsiflexion"},
+            }
+        )
+
+    edit(rules_copy, "10-findings.yaml", add)
+    assert_named(problems_of(rules_copy), "10-findings.yaml", "finding.limited_dorsiflexion.from_impingement", "cycle")
+
+
+def test_conclusion_in_the_wrong_layer(rules_copy: Path) -> None:
+    edit(
+        rules_copy,
+        "30-risks.yaml",
+        lambda d: rule(d, "risk.plantar_heel_pain.pain").update(then={"finding": "limited_dorsiflexion"}),
+    )
+    assert_named(problems_of(rules_copy), "30-risks.yaml", "risk.plantar_heel_pain.pain", "layer")
+
+
+def test_duplicate_yaml_key_in_a_rule(rules_copy: Path) -> None:
+    """A repeated key must not silently win: which grade did the reviewer sign off?"""
+    path = rules_copy / "30-risks.yaml"
+    text = path.read_text()
+    anchor = "  - id: risk.patellar_tendinopathy.lunge_angle\n"
+    assert anchor in text
+    path.write_text(text.replace(anchor, anchor + "    grade: C\n", 1))
+    assert_named(problems_of(rules_copy), "30-risks.yaml", "risk.patellar_tendinopathy.lunge_angle", "duplicate")
+
+
+def test_every_problem_is_reported_not_only_the_first(rules_copy: Path) -> None:
+    edit(
+        rules_copy,
+        "30-risks.yaml",
+        lambda d: rule(d, "risk.patellofemoral_pain.knee_valgus")["then"].update(risk="runners_knee"),
+    )
+    edit(rules_copy, "40-interventions.yaml", lambda d: rule(d, "recommendation.calf_raises.achilles").pop("grade"))
+    problems = problems_of(rules_copy)
+    assert_named(problems, "30-risks.yaml", "risk.patellofemoral_pain.knee_valgus", "runners_knee")
+    assert_named(problems, "40-interventions.yaml", "recommendation.calf_raises.achilles", "grade")
+
+
+# --- coverage: every word in the vocabulary is used by the knowledge ---------------------------------
+
+CONSUMED = {
+    "measurements": "measurement",
+    "signs": "sign",
+    "symptom_sites": "symptom",
+    "red_flags": "red_flag",
+    "conditions": "condition",
+}
+PRODUCED = {"findings": "finding", "compensations": "compensation", "risks": "risk", "interventions": "recommendation"}
+
+
+@pytest.mark.parametrize("section", sorted(CONSUMED))
+def test_every_case_word_is_consumed_by_a_rule(bundled: engine.Engine, section: str) -> None:
+    graph = rulebase_graph(bundled.rulebase)
+    kind = CONSUMED[section]
+    words = bundled.rulebase.vocabulary.words(section)
+    assert words
+    unused = [w for w in words if not (graph.has_node(f"{kind}:{w}") and graph.out_degree(f"{kind}:{w}") > 0)]
+    assert not unused, f"{section} no rule reads: {unused}"
+
+
+@pytest.mark.parametrize("section", sorted(PRODUCED))
+def test_every_conclusion_word_is_produced_by_a_rule(bundled: engine.Engine, section: str) -> None:
+    graph = rulebase_graph(bundled.rulebase)
+    kind = PRODUCED[section]
+    words = bundled.rulebase.vocabulary.words(section)
+    assert words
+    unproduced = [w for w in words if not (graph.has_node(f"{kind}:{w}") and graph.in_degree(f"{kind}:{w}") > 0)]
+    assert not unproduced, f"{section} no rule concludes: {unproduced}"
+
+
+def test_every_red_flag_leads_to_a_referral(bundled: engine.Engine) -> None:
+    graph = rulebase_graph(bundled.rulebase)
+    for flag in bundled.rulebase.vocabulary.words("red_flags"):
+        targets = {t for _, t in graph.out_edges(f"red_flag:{flag}")}
+        assert any(t.startswith("referral:") for t in targets), f"red flag {flag} refers nowhere"
+
+
+def test_every_conclusion_traces_back_to_case_words(bundled: engine.Engine) -> None:
+    """Walk the rule-base graph: every produced word has a path from some case word."""
+    graph = rulebase_graph(bundled.rulebase)
+    case_nodes = {n for n, d in graph.nodes(data=True) if d["layer"] == "case"}
+    reachable = set(case_nodes)
+    for node in case_nodes:
+        reachable |= nx.descendants(graph, node)
+    for section, kind in PRODUCED.items():
+        for word in bundled.rulebase.vocabulary.words(section):
+            assert f"{kind}:{word}" in reachable, f"{section} {word} has no path from a case fact"
+
+
+def test_coverage_check_detects_a_gap(rules_copy: Path) -> None:
+    """Guards the coverage tests: a word with no rule really shows up as unused."""
+    edit(rules_copy, "vocabulary.yaml", lambda d: d["signs"].update(toe_walking="walks on the toes"))
+    graph = rulebase_graph(load_rulebase(rules_copy))
+    assert not graph.has_node("sign:toe_walking")
