@@ -15,6 +15,7 @@ from engine.compiler import GATE_KIND, anchor_index, compile_rulebase
 from engine.facts import make_fact
 from engine.rule_model import Rule
 from engine.rulebase import RuleBase
+from engine.vocabulary import Vocabulary
 
 _ruleset_numbers = itertools.count(1)
 #: The only fact fields a compiled rule can test; nothing else is sent to durable-rules.
@@ -110,7 +111,8 @@ class Reasoner:
     def _on_fire(self, rule: Rule, premises: list[dict[str, Any]], closure: Any) -> None:
         derivation = self._sessions[closure.s.sid]
         try:
-            fact = self._conclude(rule, premises)
+            anchor = premises[self._anchor_position[rule.id]]
+            fact = conclude(rule, premises, anchor, self._rulebase.vocabulary)
             derivation.firings.append(Firing(rule.id, tuple(p["key"] for p in premises), fact["key"]))
             if fact["key"] not in derivation.facts:
                 derivation.facts[fact["key"]] = fact
@@ -118,15 +120,18 @@ class Reasoner:
         except Exception as error:  # durable-rules would swallow it into the state; keep it to re-raise
             derivation.error = derivation.error or error
 
-    def _conclude(self, rule: Rule, premises: list[dict[str, Any]]) -> dict[str, Any]:
-        anchor = premises[self._anchor_position[rule.id]]
-        then = rule.then
-        if then.name is None:  # withheld / blocked / warning act on the recommendation matched
-            target = next(p for p in premises if p["kind"] == "recommendation")
-            return make_fact(then.kind, target["name"], target["side"])
-        extra: dict[str, Any] = {}
-        if then.kind == "compensation":
-            extra["observed"] = bool(then.observed)
-        if then.kind == "recommendation":
-            extra["family"] = self._rulebase.vocabulary.interventions[then.name].family
-        return make_fact(then.kind, then.name, anchor["side"], **extra)
+
+def conclude(
+    rule: Rule, premises: list[dict[str, Any]], anchor: dict[str, Any], vocabulary: Vocabulary
+) -> dict[str, Any]:
+    """The fact a rule concludes from the facts it matched; it sits on the anchor's limb."""
+    then = rule.then
+    if then.name is None:  # withheld / blocked / warning act on the recommendation matched
+        target = next(p for p in premises if p["kind"] == "recommendation")
+        return make_fact(then.kind, target["name"], target["side"])
+    extra: dict[str, Any] = {}
+    if then.kind == "compensation":
+        extra["observed"] = bool(then.observed)
+    if then.kind == "recommendation":
+        extra["family"] = vocabulary.interventions[then.name].family
+    return make_fact(then.kind, then.name, anchor["side"], **extra)

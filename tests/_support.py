@@ -16,8 +16,8 @@ from hypothesis_jsonschema import from_schema
 
 import engine
 from engine.compiler import anchor_index
-from engine.facts import make_fact
-from engine.rule_model import ANY, COMPARISONS, UNSIDED_KINDS, Condition, Rule
+from engine.reasoner import conclude
+from engine.rule_model import ANY, COMPARISONS, UNSIDED_KINDS, Condition
 from engine.rulebase import RuleBase
 
 REPO = Path(__file__).resolve().parent.parent
@@ -107,19 +107,6 @@ def _matches(condition: Condition, fact: dict[str, Any], anchor: dict[str, Any] 
     return not (condition.families and fact.get("family") not in condition.families)
 
 
-def _conclude(rule: Rule, premises: list[dict[str, Any]], anchor: dict[str, Any], rulebase: RuleBase) -> dict:
-    then = rule.then
-    if then.name is None:
-        target = next(p for p in premises if p["kind"] == "recommendation")
-        return make_fact(then.kind, target["name"], target["side"])
-    extra: dict[str, Any] = {}
-    if then.kind == "compensation":
-        extra["observed"] = bool(then.observed)
-    if then.kind == "recommendation":
-        extra["family"] = rulebase.vocabulary.interventions[then.name].family
-    return make_fact(then.kind, then.name, anchor["side"], **extra)
-
-
 def oracle_derivation(facts: list[dict[str, Any]], rulebase: RuleBase) -> tuple[set[str], set[tuple]]:
     """Every fact key and every (rule, premises, conclusion) firing the rules imply, by brute force."""
     known = {fact["key"]: fact for fact in facts}
@@ -140,7 +127,7 @@ def oracle_derivation(facts: list[dict[str, Any]], rulebase: RuleBase) -> tuple[
                     if not c.absent
                 ]
                 for premises in itertools.product(*choices):
-                    fact = _conclude(rule, list(premises), anchor, rulebase)
+                    fact = conclude(rule, list(premises), anchor, rulebase.vocabulary)
                     firing = (rule.id, tuple(p["key"] for p in premises), fact["key"])
                     if firing not in firings:
                         firings.add(firing)
