@@ -239,7 +239,7 @@ def compare(ctx: click.Context, before: str, after: str, fmt: str) -> None:
     Example:
       kinetic-chain compare examples/followup-RUN-0142-visit1.yaml examples/followup-RUN-0142-visit2.yaml
     """
-    from engine.compare import compare as compare_visits
+    from engine.comparison import compare as compare_visits
     from engine.report_compare import render as render_comparison
 
     comparison = compare_visits(before, after, engine_of(ctx))

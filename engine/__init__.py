@@ -6,6 +6,7 @@ print(result.status, [r.id for r in result.recommendations])
 """
 
 from engine.api import Engine, assess, default_engine
+from engine.comparison import Comparison, compare
 from engine.errors import CaseError, KineticChainError, RuleBaseError
 from engine.result import Assessment
 from engine.version import __version__
@@ -13,10 +14,12 @@ from engine.version import __version__
 __all__ = [
     "Assessment",
     "CaseError",
+    "Comparison",
     "Engine",
     "KineticChainError",
     "RuleBaseError",
     "__version__",
     "assess",
+    "compare",
     "default_engine",
 ]

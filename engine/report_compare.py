@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from engine.compare import Comparison, MeasurementChange
+from engine.comparison import Comparison, MeasurementChange
 
 MDC_NOTE = (
     "A change counts as real only when it reaches the measurement's minimal detectable change (MDC; Powden 2015,"

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from cli import main
 from engine.api import Engine
-from engine.compare import classify, compare
+from engine.comparison import classify, compare
 from engine.report_compare import render_html, render_text
 
 REPO = Path(__file__).resolve().parent.parent

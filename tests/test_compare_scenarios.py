@@ -6,7 +6,7 @@ import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
 from engine.api import Engine
-from engine.compare import Comparison, compare
+from engine.comparison import Comparison, compare
 
 scenarios("follow_up.feature")
 
