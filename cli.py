@@ -79,6 +79,8 @@ def assess(ctx: click.Context, cases: tuple[str, ...], fmt: str, output: str | N
     Example:
       kinetic-chain assess examples/runner-left-restriction.yaml --format json
     """
+    if fmt == "html" and len(cases) > 1:
+        raise click.UsageError("--format html writes one page per case; use 'kinetic-chain batch --report-dir DIR'")
     engine = engine_of(ctx)
     results, failed = [], False
     for case in cases:
