@@ -80,7 +80,8 @@ def red_flag_sides(flag: str, symptom_sides: dict[str, set[str]], vocabulary: Vo
 def case_facts(case: BaseModel, vocabulary: Vocabulary) -> list[dict[str, Any]]:
     """All facts of one case, in a fixed order so that the same case always gives the same run."""
     data = case.model_dump(exclude_none=True)
-    facts = _measurement_facts(data.get("measurements", {}))
+    facts = [make_fact("limb", side, side) for side in SIDES]  # lets a rule ask what is missing on a limb
+    facts += _measurement_facts(data.get("measurements", {}))
     for name, side in data.get("signs", {}).items():
         facts += [make_fact("sign", name, one) for one in expand_side(side)]
     symptoms: dict[tuple[str, str], dict[str, Any]] = {}

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 #: Kinds of fact a condition can name. Case facts come from the case file; the others are concluded by rules.
-CASE_KINDS = ("measurement", "sign", "symptom", "red_flag", "condition")
+CASE_KINDS = ("limb", "measurement", "sign", "symptom", "red_flag", "condition")
 DERIVED_KINDS = ("finding", "compensation", "risk", "recommendation", "question", "referral")
 CONDITION_KINDS = CASE_KINDS + DERIVED_KINDS
 #: Kinds a rule can conclude. withheld, blocked and warning act on a recommendation the rule matched.
@@ -23,6 +23,7 @@ class Condition(BaseModel):
     """One fact the rule needs (or, with absent, must not find) on the same limb as the others."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+    limb: Names | None = None
     measurement: Names | None = None
     sign: Names | None = None
     symptom: Names | None = None

@@ -13,6 +13,7 @@ SIDES = ("left", "right")
 
 #: The vocabulary sections a rule condition or conclusion can name, by fact kind.
 KIND_SECTIONS = {
+    "limb": "limbs",
     "measurement": "measurements",
     "sign": "signs",
     "symptom": "symptom_sites",

@@ -7,8 +7,9 @@ Feature: Questions when data is missing
     And the runner shows heels lifting in a deep squat on the left side
     And the runner shows calf tightness on the left side
     Then the plan asks to measure_weight_bearing_lunge for the left side
-    And the plan does not ask to measure_weight_bearing_lunge for the right side
+    And the plan asks to measure_weight_bearing_lunge for the right side
     And professional_movement_assessment is recommended for the left side
+    And professional_movement_assessment is not recommended for the right side
     And limited_dorsiflexion is not found
     And ankle_wall_drill is not recommended
 
@@ -62,9 +63,11 @@ Feature: Questions when data is missing
     Then the plan asks to measure_lunge_angle for the right side
     And patellar_tendinopathy is not a risk
 
-  Scenario: A visit with nothing recorded is valid, with nothing to ask and nothing to advise
+  Scenario: A visit with nothing recorded is valid, and asks for the weight-bearing lunge on both legs
     Given a runner with nothing recorded but the visit
     Then the status is plan
-    And the plan asks no questions
+    And the plan asks to measure_weight_bearing_lunge for the left side
+    And the plan asks to measure_weight_bearing_lunge for the right side
+    And the plan recommends nothing
     And the plan recommends nothing
     And no referral is made

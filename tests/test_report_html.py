@@ -18,6 +18,7 @@ import engine
 from engine.graph_mermaid import render_markdown_graph
 from engine.graph_svg import pruned_graph, render_svg
 from engine.report_html import render_html
+from engine.rule_model import CASE_KINDS
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -94,7 +95,7 @@ def test_svg_drops_case_facts_no_rule_used(name: str) -> None:
     full = {n["id"] for n in explanation["nodes"]}
     used = {e["source"] for e in explanation["edges"]}
     for node in full - set(graph.nodes):
-        assert node not in used and node.split(":", 1)[0] in ("measurement", "sign", "symptom", "red_flag", "condition")
+        assert node not in used and node.split(":", 1)[0] in CASE_KINDS
     assert all(graph.out_degree(n) > 0 for n, d in graph.nodes(data=True) if d["layer"] == "case")
 
 
@@ -217,7 +218,11 @@ def test_mermaid_block() -> None:
 
 
 def test_empty_assessment_renders(vocabulary) -> None:
-    a = assess("minimal-case-id-only.yaml")
+    # normal on both legs, nothing else recorded: no finding, no question, nothing to advise
+    a = engine.default_engine().assess(
+        {"case_id": "NORMAL-1", "measurements": {"lunge_distance_cm": {"left": 12, "right": 12}}}
+    )
+    assert not a.items()
     parse(render_svg(a.explanation))
     html = render_html(a, vocabulary)
     assert "<svg" in html and "nothing to explain" in html
