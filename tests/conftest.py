@@ -15,6 +15,9 @@ import pytest
 from engine.api import Engine
 from engine.rule_coverage import DEFAULT_TRACE, fired_rules
 
+#: The Gherkin step definitions, shared by every scenario module.
+pytest_plugins = ["steps_case", "steps_findings", "steps_plan"]
+
 _current: dict[str, str | None] = {"scenario": None}
 _trace: dict[str, set[str]] = {}
 
