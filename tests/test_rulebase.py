@@ -262,44 +262,30 @@ def test_absent_on_a_derived_fact(rules_copy: Path) -> None:
     assert_named(problems_of(rules_copy), "30-risks.yaml", "risk.achilles_tendinopathy.tightness", "absent")
 
 
-def test_cycle_across_layers(rules_copy: Path) -> None:
-    """finding limited_dorsiflexion -> risk achilles_tendinopathy (risk rules) -> finding limited_dorsiflexion."""
-
+@pytest.mark.parametrize(
+    ("rule_id", "premise"),
+    [
+        # limited_dorsiflexion -> achilles_tendinopathy (risk rules) -> limited_dorsiflexion: across layers
+        ("finding.limited_dorsiflexion.from_achilles_risk", {"risk": "achilles_tendinopathy"}),
+        # limited_dorsiflexion -> suspected_anterior_impingement (bundled) -> limited_dorsiflexion: one layer
+        ("finding.limited_dorsiflexion.from_impingement", {"finding": "suspected_anterior_impingement"}),
+    ],
+)
+def test_cycle_is_named(rules_copy: Path, rule_id: str, premise: dict[str, str]) -> None:
     def add(data: Data) -> None:
         data["rules"].append(
             {
-                "id": "finding.limited_dorsiflexion.from_achilles_risk",
-                "rationale": "Circular on purpose: a finding concluded from the risk it leads to.",
+                "id": rule_id,
+                "rationale": "Circular on purpose: a finding concluded from something it leads to.",
                 "source": "test",
                 "grade": "C",
-                "when": [{"risk": "achilles_tendinopathy"}],
+                "when": [premise],
                 "then": {"finding": "limited_dorsiflexion"},
             }
         )
 
     edit(rules_copy, "10-findings.yaml", add)
-    assert_named(
-        problems_of(rules_copy), "10-findings.yaml", "finding.limited_dorsiflexion.from_achilles_risk", "cycle"
-    )
-
-
-def test_cycle_inside_one_layer(rules_copy: Path) -> None:
-    """limited_dorsiflexion -> suspected_anterior_impingement (bundled) -> limited_dorsiflexion (added)."""
-
-    def add(data: Data) -> None:
-        data["rules"].append(
-            {
-                "id": "finding.limited_dorsiflexion.from_impingement",
-                "rationale": "Circular on purpose: impingement read back as a restriction.",
-                "source": "test",
-                "grade": "C",
-                "when": [{"finding": "suspected_anterior_impingement"}],
-                "then": {"finding": "limited_dorsiflexion"},
-            }
-        )
-
-    edit(rules_copy, "10-findings.yaml", add)
-    assert_named(problems_of(rules_copy), "10-findings.yaml", "finding.limited_dorsiflexion.from_impingement", "cycle")
+    assert_named(problems_of(rules_copy), "10-findings.yaml", rule_id, "cycle")
 
 
 def test_conclusion_in_the_wrong_layer(rules_copy: Path) -> None:
