@@ -3,6 +3,7 @@
 import engine
 result = engine.assess("examples/runner-left-restriction.yaml")
 print(result.status, [r.id for r in result.recommendations])
+change = engine.compare("examples/followup-RUN-0142-visit1.yaml", "examples/followup-RUN-0142-visit2.yaml")
 """
 
 from engine.api import Engine, assess, default_engine
