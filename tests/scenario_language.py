@@ -125,3 +125,18 @@ def brief(items: list[Any]) -> str:
 
 def where_text(side: str | None) -> str:
     return "" if side is None else (" on both sides" if side == "both" else f" on the {side} side")
+
+
+def expect_item(items: list[Any], section: str, name: str, where: str | None, what: str) -> list[Any]:
+    """The items called `name` on the side the step names; fails naming what the assessment has instead."""
+    known(section, name)
+    side = side_of(where)
+    found = on_side(items, name, side)
+    assert found, f"no {what} {name}{where_text(side)}; {what} items: {brief(items)}"
+    return found
+
+
+def expect_no_item(items: list[Any], section: str, name: str, where: str | None, what: str) -> None:
+    known(section, name)
+    found = on_side(items, name, side_of(where))
+    assert not found, f"unexpected {what} {brief(found)}"

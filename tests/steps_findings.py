@@ -8,6 +8,8 @@ from scenario_language import (
     Visit,
     brief,
     covers,
+    expect_item,
+    expect_no_item,
     known,
     on_side,
     side_of,
@@ -78,9 +80,7 @@ def _finding_found(visit: Visit, name: str, where: str | None, mode: str | None,
 
 @then(parsers.re(r"(?P<name>\w+) is not found(?P<where> on the (?:left|right) side)?"))
 def _finding_absent(visit: Visit, name: str, where: str | None) -> None:
-    known("findings", name)
-    found = on_side(visit.assessment.findings, name, side_of(where))
-    assert not found, f"unexpected finding {brief(found)}"
+    expect_no_item(visit.assessment.findings, "findings", name, where, "finding")
 
 
 @then(parsers.re(r"(?P<name>\w+) is an? (?P<kind>expected|observed) compensation" + SIDE_PHRASE))
@@ -97,9 +97,7 @@ def _compensation(visit: Visit, name: str, kind: str, where: str | None) -> None
 
 @then(parsers.re(r"(?P<name>\w+) is not a compensation(?P<where> on the (?:left|right) side)?"))
 def _no_compensation(visit: Visit, name: str, where: str | None) -> None:
-    known("compensations", name)
-    found = on_side(visit.assessment.compensations, name, side_of(where))
-    assert not found, f"unexpected compensation {brief(found)}"
+    expect_no_item(visit.assessment.compensations, "compensations", name, where, "compensation")
 
 
 @then(parsers.re(r"no compensation is (?:expected or observed|listed)(?P<where> on the (?:left|right) side)?"))
@@ -111,18 +109,12 @@ def _no_compensations(visit: Visit, where: str | None) -> None:
 
 @then(parsers.re(r"(?P<name>\w+) is a risk" + SIDE_PHRASE))
 def _risk(visit: Visit, name: str, where: str | None) -> None:
-    known("risks", name)
-    side = side_of(where)
-    assert on_side(visit.assessment.risks, name, side), (
-        f"{name} is no risk{where_text(side)}; risks: {brief(visit.assessment.risks)}"
-    )
+    expect_item(visit.assessment.risks, "risks", name, where, "risk")
 
 
 @then(parsers.re(r"(?P<name>\w+) is not a risk(?P<where> on the (?:left|right) side)?"))
 def _no_risk(visit: Visit, name: str, where: str | None) -> None:
-    known("risks", name)
-    found = on_side(visit.assessment.risks, name, side_of(where))
-    assert not found, f"unexpected risk {brief(found)}"
+    expect_no_item(visit.assessment.risks, "risks", name, where, "risk")
 
 
 LAYERS = {"finding": "findings", "compensation": "compensations", "risk": "risks", "recommendation": "recommendations"}

@@ -11,6 +11,8 @@ from scenario_language import (
     Visit,
     brief,
     covers,
+    expect_item,
+    expect_no_item,
     known,
     known_node_name,
     on_side,
@@ -35,9 +37,7 @@ def _recommended(visit: Visit, name: str, where: str | None) -> None:
 
 @then(parsers.re(r"(?P<name>\w+) is not recommended(?P<where> for the (?:left|right) side)?"))
 def _not_recommended(visit: Visit, name: str, where: str | None) -> None:
-    known("interventions", name)
-    found = on_side(visit.assessment.recommendations, name, side_of(where))
-    assert not found, f"unexpected recommendation {brief(found)}"
+    expect_no_item(visit.assessment.recommendations, "interventions", name, where, "recommendation")
 
 
 @then(parsers.re(r"(?P<name>\w+) is recommended with a dose mentioning \"(?P<text>[^\"]+)\""))
@@ -189,18 +189,12 @@ def _not_blocked(visit: Visit, name: str) -> None:
 
 @then(parsers.re(r"the plan asks to (?P<name>\w+)" + SIDE_PHRASE))
 def _asks(visit: Visit, name: str, where: str | None) -> None:
-    known("questions", name)
-    side = side_of(where)
-    assert on_side(visit.assessment.questions, name, side), (
-        f"no question {name}{where_text(side)}; questions: {brief(visit.assessment.questions)}"
-    )
+    expect_item(visit.assessment.questions, "questions", name, where, "question")
 
 
 @then(parsers.re(r"the plan does not ask to (?P<name>\w+)(?P<where> for the (?:left|right) side)?"))
 def _does_not_ask(visit: Visit, name: str, where: str | None) -> None:
-    known("questions", name)
-    found = on_side(visit.assessment.questions, name, side_of(where))
-    assert not found, f"unexpected question {brief(found)}"
+    expect_no_item(visit.assessment.questions, "questions", name, where, "question")
 
 
 @then("the plan asks no questions")
