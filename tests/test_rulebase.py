@@ -126,26 +126,22 @@ def test_duplicate_rule_id_across_files(rules_copy: Path) -> None:
     assert_named(problems_of(rules_copy), "10-findings.yaml", "risk.plantar_heel_pain.pain", "duplicate")
 
 
-def test_unknown_fact_name_in_a_condition(rules_copy: Path) -> None:
-    edit(
-        rules_copy,
-        "10-findings.yaml",
-        lambda d: rule(d, "finding.limited_dorsiflexion.lunge_distance")["when"][0].update(
-            measurement="lunge_distance_mm"
-        ),
-    )
-    assert_named(
-        problems_of(rules_copy), "10-findings.yaml", "finding.limited_dorsiflexion.lunge_distance", "lunge_distance_mm"
-    )
-
-
-def test_unknown_sign_in_a_condition(rules_copy: Path) -> None:
-    edit(
-        rules_copy,
-        "20-compensations.yaml",
-        lambda d: rule(d, "compensation.hip_compensation.observed")["when"][0].update(sign="hip_dorp"),
-    )
-    assert_named(problems_of(rules_copy), "20-compensations.yaml", "compensation.hip_compensation.observed", "hip_dorp")
+@pytest.mark.parametrize(
+    ("file", "rule_id", "change", "named"),
+    [
+        pytest.param("10-findings.yaml", "finding.limited_dorsiflexion.lunge_distance",
+                     {"measurement": "lunge_distance_mm"}, "lunge_distance_mm", id="unknown measurement"),
+        pytest.param("20-compensations.yaml", "compensation.hip_compensation.observed",
+                     {"sign": "hip_dorp"}, "hip_dorp", id="unknown sign"),
+        pytest.param("10-findings.yaml", "finding.limited_dorsiflexion.severe_distance",
+                     {"at_least": 10}, "lunge_distance_cm", id="bounds that never hold together"),
+        pytest.param("10-findings.yaml", "finding.limited_dorsiflexion.lunge_angle",
+                     {"below": -5}, "lunge_angle_deg", id="bound outside the measurement range"),
+    ],
+)  # fmt: skip
+def test_broken_condition_is_named(rules_copy: Path, file: str, rule_id: str, change: dict, named: str) -> None:
+    edit(rules_copy, file, lambda d: rule(d, rule_id)["when"][0].update(**change))
+    assert_named(problems_of(rules_copy), file, rule_id, named)
 
 
 def test_unknown_conclusion_word(rules_copy: Path) -> None:
@@ -184,28 +180,6 @@ def test_contradictory_bounds(rules_copy: Path) -> None:
         "finding.limited_dorsiflexion.severe_distance",
         "lunge_distance_cm",
         "never",
-    )
-
-
-def test_contradictory_bounds_in_one_condition(rules_copy: Path) -> None:
-    edit(
-        rules_copy,
-        "10-findings.yaml",
-        lambda d: rule(d, "finding.limited_dorsiflexion.severe_distance")["when"][0].update(at_least=10),
-    )
-    assert_named(
-        problems_of(rules_copy), "10-findings.yaml", "finding.limited_dorsiflexion.severe_distance", "lunge_distance_cm"
-    )
-
-
-def test_bound_outside_the_measurement_range(rules_copy: Path) -> None:
-    edit(
-        rules_copy,
-        "10-findings.yaml",
-        lambda d: rule(d, "finding.limited_dorsiflexion.lunge_angle")["when"][0].update(below=-5),
-    )
-    assert_named(
-        problems_of(rules_copy), "10-findings.yaml", "finding.limited_dorsiflexion.lunge_angle", "lunge_angle_deg"
     )
 
 
