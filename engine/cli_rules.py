@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
+from engine.batch import expand_paths
 from engine.cli_support import EPILOG, engine_of, fail
 from engine.graph_export import to_dot
-from engine.rule_coverage import DEFAULT_TRACE, case_files, exercised_by_cases, exercised_by_scenarios, load_trace
+from engine.rule_coverage import DEFAULT_TRACE, exercised_by_cases, exercised_by_scenarios, load_trace
 from engine.rulebase_graph import rulebase_graph, with_rule_nodes
 
 
@@ -135,7 +136,7 @@ def rules_coverage(ctx: click.Context, paths: tuple[Path, ...], trace: Path) -> 
     """
     engine = engine_of(ctx)
     features = [p for p in paths if p.suffix == ".feature" or (p.is_dir() and any(p.rglob("*.feature")))]
-    usage, errors = exercised_by_cases(engine, case_files(p for p in paths if p not in features))
+    usage, errors = exercised_by_cases(engine, expand_paths(str(p) for p in paths if p not in features))
     if features:
         recorded = load_trace(trace)
         if not recorded:

@@ -7,14 +7,12 @@ test suite records a trace (scenario -> rules fired) that `rules coverage` and `
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from pathlib import Path
 
 from engine.api import Engine
 from engine.errors import KineticChainError
 from engine.result import Assessment
 
-CASE_SUFFIXES = (".yaml", ".yml", ".json")
 #: Where the scenario tests write their trace (see tests/conftest.py); relative to the working directory.
 DEFAULT_TRACE = Path("build/scenario-rule-trace.json")
 
@@ -23,18 +21,7 @@ def fired_rules(assessment: Assessment) -> set[str]:
     return {node["rule"] for node in assessment.explanation["nodes"] if node["type"] == "rule"}
 
 
-def case_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Case files named directly or found (recursively) in folders, in a stable order."""
-    found: list[Path] = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.suffix in CASE_SUFFIXES and p.is_file())
-        elif path.suffix in CASE_SUFFIXES:
-            found.append(path)
-    return found
-
-
-def exercised_by_cases(engine: Engine, files: list[Path]) -> tuple[dict[str, list[str]], list[str]]:
+def exercised_by_cases(engine: Engine, files: list[str]) -> tuple[dict[str, list[str]], list[str]]:
     """rule id -> the case files that fire it; plus the errors of files that could not be assessed."""
     usage: dict[str, list[str]] = {rule.id: [] for rule in engine.rulebase.rules}
     errors = []
@@ -45,7 +32,7 @@ def exercised_by_cases(engine: Engine, files: list[Path]) -> tuple[dict[str, lis
             errors.append(str(error))
             continue
         for rule_id in sorted(fired_rules(assessment)):
-            usage[rule_id].append(str(file))
+            usage[rule_id].append(file)
     return usage, errors
 
 
