@@ -119,6 +119,15 @@ def explanation_subgraph(graph: nx.DiGraph, targets: list[str]) -> nx.DiGraph:
     return graph.subgraph(sorted(keep)).copy()
 
 
+def graph_from_node_link(data: dict[str, Any]) -> nx.DiGraph:
+    """The DAG back from the node-link JSON an assessment carries (the inverse of node_link)."""
+    graph = nx.DiGraph()
+    for node in data.get("nodes", []):
+        graph.add_node(node["id"], **{k: v for k, v in node.items() if k != "id"})
+    graph.add_edges_from((edge["source"], edge["target"]) for edge in data.get("edges", []))
+    return graph
+
+
 def node_link(graph: nx.DiGraph) -> dict[str, Any]:
     """Node-link JSON with nodes and edges in sorted order (byte-identical for the same case)."""
     return {

@@ -14,6 +14,7 @@ from typing import Any
 
 import networkx as nx
 
+from engine.explanation import graph_from_node_link
 from engine.graph_export import LAYER_COLOURS
 
 #: Left-to-right group of each explanation layer; rule nodes sit between groups.
@@ -49,17 +50,9 @@ FACT_FONT, META_FONT, RULE_FONT = 12.0, 10.5, 10.0
 PAD_X, PAD_Y, V_GAP, H_GAP, MARGIN = 8.0, 6.0, 10.0, 40.0, 16.0
 
 
-def explanation_graph(explanation: dict[str, Any]) -> nx.DiGraph:
-    graph = nx.DiGraph()
-    for node in explanation.get("nodes", []):
-        graph.add_node(node["id"], **{k: v for k, v in node.items() if k != "id"})
-    graph.add_edges_from((e["source"], e["target"]) for e in explanation.get("edges", []))
-    return graph
-
-
 def pruned_graph(explanation: dict[str, Any]) -> nx.DiGraph:
     """The conclusions and everything on a path to one (case facts no rule used are dropped)."""
-    graph = explanation_graph(explanation)
+    graph = graph_from_node_link(explanation)
     conclusions = [n for n, d in graph.nodes(data=True) if d.get("type") == "fact" and d.get("layer") != "case"]
     keep = set(conclusions)
     for node in conclusions:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from engine.report_text import GRADES, STATUS_TEXT, why_lines
 from engine.result import Assessment, Item
+from engine.why import graph_of
 
 
 def _cell(text: str) -> str:
@@ -41,6 +42,7 @@ def render_markdown(assessment: Assessment) -> str:
     out += ["## Risks", ""]
     out += _table(["risk", "side", "grade", "chain", "source"], _items(a.risks))
     out += ["## Plan", ""]
+    graph = graph_of(a)
     rows = [
         [
             str(r.priority),
@@ -49,7 +51,7 @@ def render_markdown(assessment: Assessment) -> str:
             r.dose,
             r.grade,
             "; ".join(r.warnings),
-            " / ".join(why_lines(a, "recommendation", r)),
+            " / ".join(why_lines(graph, "recommendation", r)),
         ]
         for r in a.recommendations
     ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import networkx as nx
+
 from engine.result import Assessment, Item
 from engine.why import graph_of
 
@@ -28,9 +30,8 @@ def _evidence(item: Item) -> str:
     return "; ".join(values + others)
 
 
-def why_lines(assessment: Assessment, kind: str, item: Item) -> list[str]:
+def why_lines(graph: nx.DiGraph, kind: str, item: Item) -> list[str]:
     """One line per rule that concluded the item: the rule, its grade and what it matched."""
-    graph = graph_of(assessment)
     sides = ("left", "right") if item.side == "both" else (item.side,)
     lines = []
     for side in sides:
@@ -91,11 +92,12 @@ def render_text(assessment: Assessment) -> str:
             out.append("  (none)")
         out.append("")
     out.append("PLAN (in priority order)")
+    graph = graph_of(a)
     for rec in a.recommendations:
         out.append(f"  {rec.priority}. {rec.label} - {rec.side} [{rec.family}, grade {rec.grade}]")
         out.append(f"      dose: {rec.dose} ({rec.dose_source})")
         out += [f"      WARNING: {warning}" for warning in rec.warnings]
-        out += [f"      {line}" for line in why_lines(a, "recommendation", rec)]
+        out += [f"      {line}" for line in why_lines(graph, "recommendation", rec)]
     if not a.recommendations:
         out.append("  (no interventions)")
     out.append("")

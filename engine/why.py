@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from engine.explanation import explanation_subgraph, firings_into, why_paths
+from engine.explanation import explanation_subgraph, firings_into, graph_from_node_link, why_paths
 from engine.result import Assessment
 
 #: Where an intervention can end up, in the order `explain` looks for it.
@@ -15,11 +15,7 @@ OUTCOMES = ("recommendation", "withheld", "blocked")
 
 def graph_of(assessment: Assessment) -> nx.DiGraph:
     """The derivation DAG back from the node-link JSON the assessment carries."""
-    graph = nx.DiGraph()
-    for node in assessment.explanation["nodes"]:
-        graph.add_node(node["id"], **{k: v for k, v in node.items() if k != "id"})
-    graph.add_edges_from((edge["source"], edge["target"]) for edge in assessment.explanation["edges"])
-    return graph
+    return graph_from_node_link(assessment.explanation)
 
 
 @dataclass(frozen=True)

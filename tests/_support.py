@@ -10,7 +10,6 @@ import itertools
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
@@ -139,14 +138,6 @@ def oracle_derivation(facts: list[dict[str, Any]], rulebase: RuleBase) -> tuple[
 
 
 # --- the explanation graph an assessment carries ------------------------------------------------------
-
-
-def explanation_graph(assessment: engine.Assessment) -> nx.DiGraph:
-    graph = nx.DiGraph()
-    for node in assessment.explanation["nodes"]:
-        graph.add_node(node["id"], **{k: v for k, v in node.items() if k != "id"})
-    graph.add_edges_from((edge["source"], edge["target"]) for edge in assessment.explanation["edges"])
-    return graph
 
 
 def sides_of(side: str) -> tuple[str, ...]:

@@ -10,13 +10,14 @@ from typing import Any
 
 import networkx as nx
 import pytest
-from _support import EXAMPLES, case_strategy, example_paths, explanation_graph, oracle_derivation
+from _support import EXAMPLES, case_strategy, example_paths, oracle_derivation
 from hypothesis import HealthCheck, given, settings
 
 import engine
 from engine.compiler import CATCH_ALL, GATE_KIND, alias, anchor_index, compile_rulebase
 from engine.facts import case_facts
 from engine.rule_model import UNSIDED_KINDS
+from engine.why import graph_of
 
 
 @pytest.fixture(scope="module")
@@ -186,7 +187,7 @@ def test_every_implied_conclusion_arrives_for_generated_cases(case: dict[str, An
 
 def test_chain_from_measurement_to_recommendation_is_complete(eng: engine.Engine) -> None:
     result = eng.assess(EXAMPLES / "runner-left-restriction.yaml")
-    graph = explanation_graph(result)
+    graph = graph_of(result)
 
     def path(*nodes: str) -> None:
         for a, b in itertools.pairwise(nodes):

@@ -23,7 +23,6 @@ from _support import (
     RULES,
     WITHHELD_FAMILIES,
     case_strategy,
-    explanation_graph,
     sides_of,
 )
 from hypothesis import HealthCheck, given, settings
@@ -31,6 +30,7 @@ from hypothesis import strategies as st
 
 import engine
 from engine.facts import case_facts
+from engine.why import graph_of
 
 CASES = case_strategy()
 FAST = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
@@ -195,7 +195,7 @@ def test_no_recommendation_has_a_blocking_condition_present(case: dict[str, Any]
 @given(case=CASES)
 def test_every_outcome_is_explained_from_case_facts(case: dict[str, Any]) -> None:
     result = _engine().assess(case)
-    graph = explanation_graph(result)
+    graph = graph_of(result)
     case_nodes = {n for n, d in graph.nodes(data=True) if d.get("layer") == "case"}
     outcomes = (
         [("recommendation", r) for r in result.recommendations]
