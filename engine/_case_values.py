@@ -1,15 +1,13 @@
 """Checks on the parsed values of a case before the contract sees them, whatever the source (file, dict or
-API): bounded nesting, numbers the engine can hold and print exactly, and one zero.
+API): bounded nesting and size, and one zero.
 
 A real case is four or five levels deep; anything nested deeper than MAX_DEPTH is refused here, iteratively,
-so nothing later (validation, error messages) can exhaust the stack. A subnormal float (non-zero but below
-2.2e-308) has lost precision already (1e-320 reads back as 9.99989e-321), so it is refused with its field;
--0.0 is the number 0 and becomes 0.0, so reports never print "-0".
+so nothing later (validation, error messages) can exhaust the stack. -0.0 is the number 0 and becomes 0.0,
+so no report or JSON line shows "-0" (engine.numbers prints every number).
 """
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from engine.errors import CaseError
@@ -18,40 +16,25 @@ MAX_DEPTH = 32
 #: Values (scalars, lists and mappings) a case may hold; a real case has a few hundred. Parsing is refused
 #: as soon as this is passed, so any file under the size limit is decided within a second.
 MAX_VALUES = 20_000
-SMALLEST_NORMAL = sys.float_info.min
-
-
-def _dotted(trail: Any) -> str:
-    parts = []
-    while trail is not None:
-        trail, key = trail
-        parts.append(str(key))
-    return ".".join(reversed(parts)) or "(top level)"
 
 
 def _check(raw: Any, source: str) -> bool:
-    """Raise CaseError for too deep a structure or a subnormal number; True when a -0.0 needs replacing."""
+    """Raise CaseError for too deep or too large a structure; True when a -0.0 needs replacing."""
     negative_zero, count = False, 0
-    stack: list[tuple[Any, Any, int]] = [(raw, None, 0)]
+    stack: list[tuple[Any, int]] = [(raw, 0)]
     while stack:
-        node, trail, depth = stack.pop()
+        node, depth = stack.pop()
         count += 1
         if count > MAX_VALUES:
             raise CaseError(source, None, f"too many values for a case file (more than {MAX_VALUES})")
         if isinstance(node, float):
-            if node == 0 and str(node).startswith("-"):
-                negative_zero = True
-            elif node != 0 and abs(node) < SMALLEST_NORMAL:
-                raise CaseError(
-                    source, _dotted(trail), f"the number {node!r} is too small to be held exactly; write 0 for zero"
-                )
+            negative_zero = negative_zero or (node == 0 and str(node).startswith("-"))
             continue
         if not isinstance(node, dict | list | tuple):
             continue
         if depth >= MAX_DEPTH:
             raise CaseError(source, None, f"too deeply nested for a case file (more than {MAX_DEPTH} levels)")
-        children = node.items() if isinstance(node, dict) else enumerate(node)
-        stack.extend((value, (trail, key), depth + 1) for key, value in children)
+        stack.extend((value, depth + 1) for value in (node.values() if isinstance(node, dict) else node))
     return negative_zero
 
 
@@ -66,6 +49,6 @@ def _without_negative_zero(node: Any) -> Any:
 
 
 def checked_values(raw: Any, source: str) -> Any:
-    """`raw` itself, or a copy with -0.0 as 0.0; CaseError for nesting beyond MAX_DEPTH, more than MAX_VALUES
-    values or a subnormal number."""
+    """`raw` itself, or a copy with -0.0 as 0.0; CaseError for nesting beyond MAX_DEPTH or more than
+    MAX_VALUES values."""
     return _without_negative_zero(raw) if _check(raw, source) else raw

@@ -5,6 +5,13 @@ condition is the anchor, and every other sided condition must be on the same (or
 the opposite) limb. A rule with an `absent` condition also waits for the `case_complete` fact, which is
 asserted after all case facts: durable-rules evaluates a negation when the rest of the pattern first
 matches, so without the gate a later case fact could not prevent the firing.
+
+durable-rules 2.0.28 caps the fan-out of each node of its Rete network, and a ruleset beyond a cap never
+works: at most 512 tests hashed under one node (the 513th makes ruleset creation loop forever: 513 rules
+with different thresholds on one measurement), 128 listed tests (`$or`, `$nex`: error 107) and 256 rules
+sharing one pattern (error 108). No node can have more children than its ruleset has tests, so the rule
+base is packed, in file order, into rulesets of at most RULESET_WEIGHT tests each (`partition`); the
+reasoner chains conclusions between them. A single rule heavier than that is refused at load.
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ from engine.rule_model import ANY, COMPARISONS, UNSIDED_KINDS, Condition, Rule
 
 GATE_KIND = "case_complete"
 CATCH_ALL = "$catch_all"
+#: Tests per durable-rules ruleset (and so the largest fan-out any node can reach), below every cap above.
+RULESET_WEIGHT = 100
 
 Action = Callable[[Rule, list[dict[str, Any]], Any], None]
 
@@ -79,3 +88,23 @@ def compile_rulebase(rules: tuple[Rule, ...], on_fire: Action) -> dict[str, dict
     # rule uses (a normal measurement, say) are absorbed here.
     definition[CATCH_ALL] = {"all": [{"m": {"$ex": {"kind": 1}}}], "pri": 1000, "run": lambda closure: None}
     return definition
+
+
+def rule_weight(rule: Rule) -> int:
+    """How many tests the rule adds to a ruleset at most: one per alternative name (times family) per
+    condition, plus the gate for a rule with an absent condition."""
+    tests = sum(len(c.names) * len(c.families or [None]) for c in rule.when)
+    return tests + any(c.absent for c in rule.when)
+
+
+def partition(rules: tuple[Rule, ...], budget: int = RULESET_WEIGHT) -> list[tuple[Rule, ...]]:
+    """Consecutive groups of rules of at most `budget` tests each (a heavier rule stands alone)."""
+    groups: list[list[Rule]] = []
+    weight = budget + 1
+    for rule in rules:
+        if weight + rule_weight(rule) > budget:
+            groups.append([])
+            weight = 0
+        groups[-1].append(rule)
+        weight += rule_weight(rule)
+    return [tuple(group) for group in groups]

@@ -16,6 +16,7 @@ import networkx as nx
 
 from engine.explanation import graph_from_node_link
 from engine.graph_export import LAYER_COLOURS
+from engine.numbers import number_text
 
 #: Left-to-right group of each explanation layer; rule nodes sit between groups.
 GROUP_OF_LAYER = {
@@ -66,7 +67,7 @@ def fact_text(data: dict[str, Any]) -> tuple[str, str]:
     title = f"{kind}: {name}" if kind in ("withheld", "blocked", "warning") else name
     detail = [] if side in ("none", "", None) else [side]
     if data.get("value") is not None:
-        detail.append(f"{data['value']:g}")
+        detail.append(number_text(data["value"]))
     if "observed" in data:
         detail.append("observed" if data["observed"] else "expected")
     return title, " · ".join(detail)

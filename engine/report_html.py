@@ -6,6 +6,7 @@ from html import escape
 from typing import Any
 
 from engine.graph_svg import SVG_NS, render_svg
+from engine.numbers import number_text
 from engine.report_text import GRADES, STATUS_TEXT
 from engine.result import Assessment, Finding, Item
 
@@ -180,12 +181,12 @@ def _finding_card(finding: Finding, vocabulary: Any, values: dict[tuple[str, str
                 continue
             hit = side in sides and any(CHECKS[key](value, bound) for key, bound, *_ in fired)
             cls = "hit" if hit else ""
-            cells.append(f'<span class="nw {cls}">{_e(f"{value:g}")} {_e(unit)}</span>')
+            cells.append(f'<span class="nw {cls}">{_e(number_text(value))} {_e(unit)}</span>')
         texts = []
         for key, bound, qualifier, rule_id, was_fired in limits:
             what = f"{qualifier} " if qualifier else ""
             mark = "&#10003; " if was_fired else ""
-            texts.append(f"{mark}{_e(what)}{_e(SYMBOLS[key])} {_e(f'{bound:g}')} {_e(unit)} {_rule(rule_id)}")
+            texts.append(f"{mark}{_e(what)}{_e(SYMBOLS[key])} {_e(number_text(bound))} {_e(unit)} {_rule(rule_id)}")
         threshold = "<br>".join(texts) or '<span class="small">through another finding</span>'
         rows.append([f"{_e(label)}<br><span class='mono'>{_e(name)}</span>", *cells, threshold])
     others = sorted(

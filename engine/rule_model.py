@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from engine.numbers import number_text
 
 #: Kinds of fact a condition can name. Case facts come from the case file; the others are concluded by rules.
 CASE_KINDS = ("limb", "measurement", "sign", "symptom", "red_flag", "condition")
@@ -17,6 +19,9 @@ UNSIDED_KINDS = ("condition",)
 COMPARISONS = {"below": "$lt", "at_most": "$lte", "at_least": "$gte", "above": "$gt"}
 ANY = "any"
 Names = str | list[str]
+#: A threshold is a finite number written as a number: not a bool, not quoted text, not NaN or infinity
+#: (each passed validation once and then never fired or crashed durable-rules). -0.0 is 0.
+Threshold = Annotated[float, Field(strict=True, allow_inf_nan=False), AfterValidator(lambda value: value + 0.0)]
 
 
 class Condition(BaseModel):
@@ -35,10 +40,10 @@ class Condition(BaseModel):
     recommendation: Names | None = None
     question: Names | None = None
     referral: Names | None = None
-    below: float | None = None
-    at_most: float | None = None
-    at_least: float | None = None
-    above: float | None = None
+    below: Threshold | None = None
+    at_most: Threshold | None = None
+    at_least: Threshold | None = None
+    above: Threshold | None = None
     observed: bool | None = None
     family: Names | None = None
     side: Literal["same", "other"] = "same"
@@ -78,7 +83,7 @@ class Condition(BaseModel):
         """The condition as a clinician reads it, e.g. 'lunge_distance_cm < 9'."""
         symbols = {"below": "<", "at_most": "<=", "at_least": ">=", "above": ">"}
         text = " or ".join(self.names)
-        text += "".join(f" {symbols[key]} {value:g}" for key, value in self.bounds().items())
+        text += "".join(f" {symbols[key]} {number_text(value)}" for key, value in self.bounds().items())
         if self.observed is not None:
             text += " (observed)" if self.observed else " (expected)"
         if self.families:

@@ -2,13 +2,15 @@
 aliases, and strict about duplicate keys, which are reported with their path (a repeated measurement must
 not silently win).
 
-Anchors and aliases are refused outright: nobody writes them in a case or a rule, and they are what turns a
-few hundred bytes into billions of nodes (an "alias bomb"). Without them every parsed value is a tree with
-as many nodes as the text has, and every walk over it (the duplicate-key check among them) is linear.
+Anchors and aliases are refused in case files (nobody writes them there) and bounded elsewhere: they are
+what turns a few hundred bytes into billions of nodes (an "alias bomb"). Without them every parsed value is a
+tree with as many nodes as the text has; with them (rule files, where PyYAML's own dumper writes them for a
+repeated object) the size they expand to is counted before anything is built and refused beyond a bound.
+The duplicate-key check visits each node once either way, so it is linear.
 
 libyaml (PyYAML's C parser) is used when it is installed, else PyYAML's pure-Python parser; both get the
-same resolvers and constructors, and a first pass over the parser's events refuses anchors, aliases and
-(for case files) more nodes than a caller allows before anything is built. libyaml also refuses nesting
+same resolvers and constructors, and a first pass over the parser's events refuses anchors and aliases, or
+more (expanded) nodes than a caller allows, before anything is built. libyaml also refuses nesting
 deeper than 1000 levels; the pure-Python composer hits Python's recursion limit at about the same depth.
 """
 
@@ -107,22 +109,40 @@ def _path(trail: Any) -> list[Any]:
     return parts[::-1]
 
 
-def _first_pass(text: str, loader: type, max_nodes: int | None) -> None:
-    """Refuse anchors, aliases and more than `max_nodes` nodes from the parser's events, before composing."""
-    nodes = 0
+def _first_pass(text: str, loader: type, max_nodes: int | None, aliases: bool) -> None:
+    """From the parser's events, before anything is composed: refuse anchors and aliases (unless `aliases`),
+    and more than `max_nodes` nodes counting every alias as the whole node it repeats (the expanded size)."""
+    anchored: dict[str, int] = {}  # expanded size of each anchored node
+    sizes: list[int] = [0]  # expanded size so far of each open collection (the document at the bottom)
+    anchors: list[str | None] = [None]
+    total = 0
     for event in yaml.parse(text, Loader=loader):
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+        anchor = getattr(event, "anchor", None)
+        if not aliases and (isinstance(event, yaml.AliasEvent) or anchor is not None):
             raise yaml.composer.ComposerError(None, None, ALIASES_REFUSED, event.start_mark)
-        if isinstance(event, yaml.NodeEvent):
-            nodes += 1
-            if max_nodes is not None and nodes > max_nodes:
-                raise yaml.composer.ComposerError(None, None, f"more than {max_nodes} values", event.start_mark)
+        if isinstance(event, yaml.CollectionStartEvent):
+            sizes.append(1)
+            anchors.append(anchor)
+            total += 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            size, anchor = sizes.pop(), anchors.pop()
+            sizes[-1] += size
+        elif isinstance(event, yaml.AliasEvent | yaml.ScalarEvent):
+            size = anchored.get(event.anchor, 1) if isinstance(event, yaml.AliasEvent) else 1
+            anchor = None if isinstance(event, yaml.AliasEvent) else anchor
+            sizes[-1] += size
+            total += size
+        if anchor is not None and isinstance(event, yaml.CollectionEndEvent | yaml.ScalarEvent):
+            anchored[anchor] = size
+        if max_nodes is not None and total > max_nodes:
+            raise yaml.composer.ComposerError(None, None, f"more than {max_nodes} values", event.start_mark)
 
 
-def parse_yaml(text: str, max_nodes: int | None = None, loader: type | None = None) -> Any:
-    """Parse without judging duplicates, so a caller can name where a repeated key sits."""
+def parse_yaml(text: str, max_nodes: int | None = None, loader: type | None = None, aliases: bool = False) -> Any:
+    """Parse without judging duplicates, so a caller can name where a repeated key sits. Anchors and aliases
+    are refused unless `aliases`; then `max_nodes` bounds the size they expand to."""
     loader = loader or LOADERS[0]
-    _first_pass(text, loader, max_nodes)
+    _first_pass(text, loader, max_nodes, aliases)
     return yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader subclass
 
 
