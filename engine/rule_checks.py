@@ -7,8 +7,8 @@ import math
 
 import networkx as nx
 
+from engine.compiler import KIND_BUDGET, rule_weight
 from engine.numbers import number_text
-from engine.compiler import RULESET_WEIGHT, rule_weight
 from engine.rule_model import ANY, CASE_KINDS, UNSIDED_KINDS, Condition, Rule
 from engine.rulebase import RuleBase
 from engine.rulebase_graph import live_rules, rulebase_graph
@@ -64,10 +64,10 @@ def _shape_problems(rulebase: RuleBase, rule: Rule) -> list[str]:
     ]
     if rule.then.kind in ("withheld", "blocked", "warning") and rule.target is None:
         problems.append(f"a {rule.then.kind} rule must match the recommendation it acts on")
-    if rule_weight(rule) > RULESET_WEIGHT:
+    if rule_weight(rule) > KIND_BUDGET:
         problems.append(
-            f"has {rule_weight(rule)} tests (alternative names times families); durable-rules takes at most "
-            f"{RULESET_WEIGHT} in one rule: split it into several rules"
+            f"has {rule_weight(rule)} tests on one kind (alternative names times families); durable-rules "
+            f"takes at most {KIND_BUDGET}: split it into several rules"
         )
     return problems
 
