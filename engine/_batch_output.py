@@ -171,8 +171,9 @@ class ResultsFile:
                 yield read(place)
 
     def stop(self) -> None:
-        """The batch was interrupted: keep every complete line in FILE.partial for --resume."""
+        """The batch was interrupted (or could not write): keep every complete line in FILE.partial."""
         try:
-            self._sync()
+            if not self._handle.closed:
+                self._sync()
         finally:
             self._lock.release()

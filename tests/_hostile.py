@@ -71,3 +71,23 @@ def attempt(path):
     except CaseError as error:
         print("REFUSED", str(error).replace(chr(10), " | "))
 """
+
+
+def generated_cases(folder: Path, n: int, seed: int = 8, invalid: int = 0) -> list[Path]:
+    """`n` valid (and `invalid` invalid) case files written by bench/generate_cases.py."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("generate_cases", REPO / "bench" / "generate_cases.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.generate(n, seed=seed, out=folder, invalid=invalid)
+
+
+def batch_process(*args: str) -> subprocess.Popen:
+    """`kinetic-chain batch ARGS` started in the background (its own process group is not needed: the test
+    signals the batch process itself, as a service manager would)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.Popen(
+        [sys.executable, str(REPO / "cli.py"), "batch", *args], cwd=REPO, env=env, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
