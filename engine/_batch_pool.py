@@ -67,7 +67,10 @@ def _worker_main(conn: Connection, setup: Callable[[], Callable[[str], Any]], in
         if task is None:
             return
         index, item = task
-        conn.send((index, work(item)))
+        try:
+            conn.send((index, work(item)))
+        except OSError:  # the parent is gone: nobody to answer
+            return
 
 
 def death_reason(exitcode: int | None) -> str:

@@ -121,16 +121,23 @@ def assess_files(
     files: list[str], rules_dir: Path | None, jobs: int | None, html: bool, engine: Engine | None, stop: StopFlag
 ) -> Iterator[CaseResult]:
     """Results in input order until done or stopped; `jobs` worker processes (default: CPU count), in-process
-    when jobs == 1. After a stop, results that finished out of order follow (the sink is told)."""
+    when jobs == 1. After a stop, results that finished out of order follow. The workers are started here,
+    before the caller starts anything else (a progress bar's thread), and ended when the iteration ends."""
     jobs = max(1, jobs or os.cpu_count() or 1)
     if jobs == 1 or len(files) <= 1:
-        engine = engine or Engine(rules_dir)
-        for file in files:
-            if stop:
-                return
-            yield assess_file(file, engine, html)
-        return
+        return _in_process(files, engine or Engine(rules_dir), html, stop)
     pool = WorkerPool(min(jobs, len(files)), functools.partial(make_worker, rules_dir, html), failed)
+    return _pooled(pool, files, stop)
+
+
+def _in_process(files: list[str], engine: Engine, html: bool, stop: StopFlag) -> Iterator[CaseResult]:
+    for file in files:
+        if stop:
+            return
+        yield assess_file(file, engine, html)
+
+
+def _pooled(pool: WorkerPool, files: list[str], stop: StopFlag) -> Iterator[CaseResult]:
     try:
         yield from pool.imap(files, stop)
         if stop:
@@ -192,10 +199,11 @@ def run_batch(
     todo = [file for file in files if file not in done]
     bar, task = _progress_bar(len(todo)) if progress else (None, None)
     with stop_on_signals() as stop:
+        results = assess_files(todo, rules_dir, jobs, html, engine, stop)
         if bar is not None:
             bar.start()
         try:
-            for result in assess_files(todo, rules_dir, jobs, html, engine, stop):
+            for result in results:
                 if sink is not None:
                     sink(result.line, not stop)
                 summary.add(result)
@@ -204,6 +212,7 @@ def run_batch(
                 if bar is not None:
                     bar.advance(task)
         finally:
+            results.close()  # ends the workers even if a write error stopped the loop
             if bar is not None:
                 bar.stop()
         summary.interrupted_by = stop.signal

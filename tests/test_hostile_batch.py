@@ -240,3 +240,22 @@ def test_too_long_report_names_are_shortened_deterministically(tmp_path: Path) -
     cli("batch", str(folder), "--report-dir", str(reports), "--out", str(tmp_path / "r2.jsonl"), "-q")
     assert sorted(p.name for p in reports.iterdir()) == names  # same names every time
     assert all(stat.S_ISREG(p.stat().st_mode) for p in reports.iterdir())
+
+
+FULL_DISK_ASSESS = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+from cli import main
+sys.argv = ["kinetic-chain", "assess", {case!r}, "--format", "html", "-o", {out!r}]
+main()
+"""
+
+
+def test_a_failed_report_write_leaves_the_previous_file_untouched(tmp_path: Path) -> None:
+    """`assess -o` (like the summary CSV and HTML reports) goes through a temporary file and a rename."""
+    out = tmp_path / "report.html"
+    out.write_text("previous report\n", encoding="utf-8")
+    result = python(FULL_DISK_ASSESS.format(case=str(EXAMPLE), out=str(out)), timeout=120)
+    assert_clean_refusal(result, EXIT_WRITE, f"{out}: cannot write: File too large")
+    assert out.read_text(encoding="utf-8") == "previous report\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]  # no temporary file left behind
