@@ -9,10 +9,11 @@ import shutil
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
-from _hostile import CASE_SECONDS, STARTUP_SECONDS, cli, generated_cases, python
+from _hostile import CASE_SECONDS, STARTUP_SECONDS, batch_process, cli, generated_cases, python
 from filelock import FileLock
 
 from engine.batch import MAX_REPORT_NAME, expand_paths
@@ -154,6 +155,23 @@ def test_a_locked_output_is_refused_and_left_alone(tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8") == "previous results\n"
     again = cli("batch", str(EXAMPLE), "--out", str(out), "-q", timeout=60)
     assert again.returncode == 0 and len(lines(out)) == 1
+
+
+def test_two_batches_on_one_output_never_interleave(tmp_path: Path) -> None:
+    folder = tmp_path / "cases"
+    generated_cases(folder, 150)
+    out = tmp_path / "results.jsonl"
+    first = batch_process(str(folder), "--jobs", "1", "--out", str(out), "-q")
+    partial = tmp_path / "results.jsonl.partial"
+    deadline = time.monotonic() + 60
+    while not (partial.exists() and partial.stat().st_size) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    second = cli("batch", str(folder), "--jobs", "1", "--out", str(out), "-q", timeout=60)
+    assert_clean_refusal(second, EXIT_WRITE, "another batch is writing this file")
+    _, stderr = first.communicate(timeout=300)
+    assert first.returncode == 0, stderr
+    assert b"\0" not in out.read_bytes()
+    assert [r["file"] for r in lines(out)] == expand_paths([str(folder)])
 
 
 # --- point 6: a dead worker, a full disk, a too-long name --------------------------------------------------
