@@ -11,6 +11,7 @@ engine._batch_output; which files are read, engine._batch_inputs; the workers, e
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import importlib
@@ -178,11 +179,13 @@ def run_batch(
     progress: bool = False,
     engine: Engine | None = None,
     done: dict[str, str] | None = None,
+    stop: StopFlag | None = None,
 ) -> BatchSummary:
     """Assess `files` (from expand_paths) but those in `done` (file -> line of an earlier run), hand one JSON
     line per case to `sink` in input order, write one HTML report per valid case to `report_dir` (atomically),
     and return the counts. Raises KineticChainError only for a problem with the batch itself (the rule base,
-    HTML reports unavailable, an output that cannot be written), never for a bad case file."""
+    HTML reports unavailable, an output that cannot be written), never for a bad case file. SIGINT/SIGTERM
+    stop it between cases (through `stop`, when the caller handles the signals for longer than the run)."""
     html = report_dir is not None
     if html:
         try:
@@ -198,7 +201,7 @@ def run_batch(
     summary.resumed = summary.total
     todo = [file for file in files if file not in done]
     bar, task = _progress_bar(len(todo)) if progress else (None, None)
-    with stop_on_signals() as stop:
+    with contextlib.nullcontext(stop) if stop is not None else stop_on_signals() as stop:
         results = assess_files(todo, rules_dir, jobs, html, engine, stop)
         if bar is not None:
             bar.start()

@@ -7,6 +7,7 @@ second batch. See engine._batch_output for how the JSON lines are written, inter
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ import click
 from engine._atomic import OutputError, check_folder_writable, reason_of
 from engine._batch_inputs import expand_paths, would_read
 from engine._batch_output import LeftoverPartial, OutputBusy, ResultsFile
+from engine._batch_pool import stop_on_signals
 from engine.cli_support import EXIT_INVALID, EXIT_WRITE, engine_of, fail, reports_errors, warn
 
 EXIT_INTERRUPTED = {signal.SIGINT: 130, signal.SIGTERM: 143}  # 128 + the signal, as shells report it
@@ -31,8 +33,9 @@ def check_outputs(specs: tuple[str, ...], files: list[str], out: str, summary: s
     """Refuse outputs that would destroy or be read as inputs (usage errors), then unwritable folders."""
     outputs = {"--out": out} if out != "-" else {}
     outputs |= {"--summary": summary} if summary else {}
+    inputs = {os.path.realpath(file) for file in files}
     for option, path in outputs.items():
-        if would_read(path, [*specs, *files]):
+        if os.path.realpath(path) in inputs or would_read(path, specs):
             raise click.UsageError(f"{option} {path} is also an input (or would be read as a case by this batch)")
     if out != "-" and summary and Path(out).resolve() == Path(summary).resolve():
         raise click.UsageError(f"--out and --summary are the same file ({out})")
@@ -116,22 +119,23 @@ def batch(
         except LeftoverPartial as error:
             raise click.UsageError(str(error)) from None
     sink = results.write if results is not None else _stdout_sink
-    try:
-        summary = run_batch(
-            files, sink, ctx.obj["rules_dir"], jobs, report_dir, not quiet and sys.stderr.isatty(), engine,
-            results.done if results is not None else None,
-        )  # fmt: skip
-    except OutputError as error:
-        if results is not None:
+    with stop_on_signals() as stop:  # held until the results are safe: a second signal cannot cut that short
+        try:
+            summary = run_batch(
+                files, sink, ctx.obj["rules_dir"], jobs, report_dir, not quiet and sys.stderr.isatty(), engine,
+                results.done if results is not None else None, stop,
+            )  # fmt: skip
+        except OutputError as error:
+            if results is not None:
+                results.stop()
+                error = OutputError(error.path, error.reason, results.written)
+            fail(str(error), EXIT_WRITE)
+        if results is not None and summary.interrupted_by:
             results.stop()
-            error = OutputError(error.path, error.reason, results.written)
-        fail(str(error), EXIT_WRITE)
-    if results is not None and summary.interrupted_by:
-        results.stop()
-    elif results is not None:
-        results.finish(files)
-    if summary_csv:
-        summary.write_csv(summary_csv)
+        elif results is not None:
+            results.finish(files)
+        if summary_csv:
+            summary.write_csv(summary_csv)
     Console(stderr=out == "-").print(summary.table())
     for problem in summary.invalid[:20] + [(None, e) for e in summary.report_errors[:20]]:
         warn(problem[1])

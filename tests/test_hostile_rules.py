@@ -126,3 +126,14 @@ print("STATUS", eng.assess(case).status)
 
 def test_the_bundled_rule_base_is_one_ruleset() -> None:
     assert engine.default_engine().reasoner.ruleset_count == 1
+
+
+def test_a_rule_too_heavy_for_one_durable_ruleset_is_refused(tmp_path: Path) -> None:
+    """A single rule with more tests on one kind than a ruleset takes cannot be split: a clear error."""
+    signs = yaml.safe_load((RULES / "vocabulary.yaml").read_text(encoding="utf-8"))["signs"]
+    names = (list(signs) * (KIND_BUDGET // len(signs) + 2))[: KIND_BUDGET + 1]
+    heavy = rule("finding.generated.heavy", [{"sign": names}], {"finding": "limited_dorsiflexion"})
+    folder = rule_base(tmp_path / "heavy", {"findings": [heavy]})
+    with pytest.raises(engine.RuleBaseError) as error:
+        engine.Engine(folder)
+    assert any("finding.generated.heavy" in p and f"at most {KIND_BUDGET}" in p for p in error.value.problems)
