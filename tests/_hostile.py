@@ -42,21 +42,16 @@ def assert_one_line_error(result: subprocess.CompletedProcess, *needles: str) ->
         assert needle in result.stderr, (needle, result.stderr)
 
 
-def within(seconds: float, setup: str, attack: str, timeout: float = 120) -> str:
-    """Run `setup`, then `attack` under a hard deadline of `seconds` (faulthandler ends the process when it
-    passes); returns what the attack printed. Setup (imports, building the engine) is not timed."""
-    code = "\n".join(
-        [
-            "import faulthandler, sys",
-            setup,
-            f"faulthandler.dump_traceback_later({seconds}, exit=True)",
-            attack,
-            "faulthandler.cancel_dump_traceback_later()",
-            "print('FINISHED IN TIME')",
-        ]
-    )
-    result = python(code, timeout=timeout)
-    assert "FINISHED IN TIME" in result.stdout, f"did not finish within {seconds} s:\n{result.stderr[-2000:]}"
+def within(seconds: float, setup: str, *attacks: str, timeout: float = 120) -> str:
+    """Run `setup`, then each attack under its own hard deadline of `seconds` (faulthandler ends the process
+    when one passes); returns what the attacks printed. Setup (imports, building the engine) is not timed."""
+    lines = ["import faulthandler, sys", setup]
+    for attack in attacks:
+        lines += [f"faulthandler.dump_traceback_later({seconds}, exit=True)", attack]
+        lines += ["faulthandler.cancel_dump_traceback_later()"]
+    lines.append("print('FINISHED IN TIME')")
+    result = python("\n".join(lines), timeout=timeout)
+    assert "FINISHED IN TIME" in result.stdout, f"an attack took over {seconds} s:\n{result.stderr[-2000:]}"
     return result.stdout
 
 

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from _hostile import CASE_SECONDS, STARTUP_SECONDS, batch_process, cli, generated_cases, python
+from _hostile import CASE_SECONDS, CASE_SETUP, STARTUP_SECONDS, batch_process, cli, generated_cases, python, within
 from filelock import FileLock
 
 from engine.batch import MAX_REPORT_NAME, expand_paths
@@ -44,6 +44,8 @@ def test_fifos_by_path_glob_and_folder_are_refused_without_blocking(tmp_path: Pa
     shutil.copy(EXAMPLE, folder / "a.yaml")
     os.mkfifo(folder / "pipe.yaml")
     os.mkfifo(tmp_path / "alone.json")
+    out = within(CASE_SECONDS, CASE_SETUP, f"attempt({str(tmp_path / 'alone.json')!r})")
+    assert "REFUSED" in out and "not a regular file" in out
     budget = STARTUP_SECONDS + 3 * CASE_SECONDS
     one = cli("assess", str(tmp_path / "alone.json"), timeout=budget)
     assert_clean_refusal(one, 1, "alone.json: not a regular file (a FIFO (named pipe))")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from _hostile import CASE_SECONDS, cli, within
+from _hostile import CASE_SECONDS, CASE_SETUP, cli, within
 
 import engine
 from engine.errors import CaseError
@@ -59,6 +59,7 @@ def test_integers_beyond_pythons_digit_limit_are_a_one_line_error(tmp_path: Path
         else f"case_id: H\npatient: {{age: {digits}}}\n"
     )
     case.write_text(text, encoding="utf-8")
+    assert "REFUSED" in within(CASE_SECONDS, CASE_SETUP, f"attempt({str(case)!r})")
     one_line_refusal(cli("assess", str(case)), f"{case}: a number has more digits than the 4300")
 
 
