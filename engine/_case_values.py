@@ -13,8 +13,8 @@ from typing import Any
 from engine.errors import CaseError
 
 MAX_DEPTH = 32
-#: Values (scalars, lists and mappings) a case may hold; a real case has a few hundred. Parsing is refused
-#: as soon as this is passed, so any file under the size limit is decided within a second.
+#: Values (keys, scalars, lists and mappings) a case may hold; a real case has a few hundred. YAML parsing is
+#: refused as soon as this is passed, so any file under the size limit is decided within a second.
 MAX_VALUES = 20_000
 
 
@@ -34,6 +34,8 @@ def _check(raw: Any, source: str) -> bool:
             continue
         if depth >= MAX_DEPTH:
             raise CaseError(source, None, f"too deeply nested for a case file (more than {MAX_DEPTH} levels)")
+        if isinstance(node, dict):
+            count += len(node)  # keys count as values, as YAML counts them (so YAML and JSON agree)
         stack.extend((value, depth + 1) for value in (node.values() if isinstance(node, dict) else node))
     return negative_zero
 
