@@ -87,3 +87,24 @@ def test_without_resume_a_leftover_partial_is_not_overwritten(tmp_path: Path) ->
     result = cli("batch", str(folder), "--out", str(out), "--quiet")
     assert result.returncode == 2 and "--resume" in result.stderr and "Traceback" not in result.stderr
     assert (tmp_path / "results.jsonl.partial").read_text(encoding="utf-8") == '{"file": "x", "status": "plan"}\n'
+
+
+def test_a_worker_killed_from_outside_costs_at_most_its_case(tmp_path: Path) -> None:
+    """SIGKILL to one worker mid-batch (as the out-of-memory killer would): the batch goes on with a new
+    worker; the case it was assessing (if any) is a "failed" line naming the signal; nothing else is lost."""
+    folder = tmp_path / "cases"
+    generated_cases(folder, 300)
+    out = tmp_path / "results.jsonl"
+    process = batch_process(str(folder), "--jobs", "2", "--out", str(out), "--quiet")
+    _wait_for_lines(tmp_path / "results.jsonl.partial", 30, process)
+    victim = psutil.Process(process.pid).children()[0]
+    victim.send_signal(signal.SIGKILL)
+    _, stderr = process.communicate(timeout=300)
+    assert "Traceback" not in stderr and "BrokenProcessPool" not in stderr
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["file"] for r in records] == expand_paths([str(folder)])
+    failed = [r for r in records if r["status"] == "failed"]
+    assert len(failed) <= 1
+    assert all("killed by SIGKILL" in r["error"] for r in failed)
+    assert process.returncode == (1 if failed else 0), stderr
+    assert not _alive([victim])
