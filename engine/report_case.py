@@ -52,3 +52,16 @@ def recorded_lines(case: dict[str, Any]) -> list[tuple[str, str]]:
         ("Screens", screens or "none recorded"),
     ]
     return rows + ([("Outcomes", outcomes)] if outcomes else [])
+
+
+def echo_html(a: Any, escape: Any) -> str:
+    """The case as recorded, as an HTML section (every text escaped by the caller's `escape`)."""
+    recorded = "".join(f"<li><b>{escape(label)}:</b> {escape(text)}</li>" for label, text in recorded_lines(a.case))
+    lines = complaint_lines(a.case)
+    complaint = "".join(f"<li>{escape(line)}</li>" for line in lines) or "<li>no complaint recorded</li>"
+    return (
+        '<section id="case"><h2>The case as recorded</h2><ul>'
+        + (f"<li><b>Runner:</b> {escape(patient_line(a.patient))}</li>" if a.patient else "")
+        + (f"<li><b>Visit:</b> {escape(a.visit_date)}</li>" if a.visit_date else "")
+        + f"<li><b>Complaint:</b><ul>{complaint}</ul></li>{recorded}</ul></section>"
+    )
