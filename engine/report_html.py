@@ -6,6 +6,7 @@ from html import escape
 from typing import Any
 
 from engine.graph_svg import SVG_NS, render_svg
+from engine.report_references import html_section
 from engine.report_text import GRADES, STATUS_TEXT
 from engine.result import Assessment, Finding, Item
 
@@ -339,6 +340,7 @@ def render_html(assessment: Assessment, vocabulary: Any, rulebase: Any = None) -
         "labelled with its rule id and evidence grade. Only facts used by a rule are shown.</p>",
         f'<figure class="graph"><div class="graph-inner" style="min-width:{min_width}px">',
         f"{svg}</div></figure></section>",
+        html_section(a),
         "<footer>",
         f"<p>{_e(GRADES)}</p>",
         f"<p>Engine {_e(a.engine_version)} &middot; {_e(rb.name)} &middot; version {_e(rb.version)}<br>",

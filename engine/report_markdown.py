@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from engine.report_references import markdown_lines
 from engine.report_text import GRADES, STATUS_TEXT, why_lines
 from engine.result import Assessment, Item
 from engine.why import graph_of
@@ -69,4 +70,5 @@ def render_markdown(assessment: Assessment) -> str:
         "",
         f"Engine {a.engine_version}, rule base {a.rulebase.version} (sha256 `{a.rulebase.sha256}`)",
     ]
+    out += markdown_lines(a)
     return "\n".join(out) + "\n"

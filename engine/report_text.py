@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
+from engine.report_references import text_lines
 from engine.result import Assessment, Item
 from engine.why import graph_of
 
@@ -118,4 +119,5 @@ def render_text(assessment: Assessment) -> str:
         out += [f"  - {q.side}: {q.label}" for q in a.questions]
         out.append("")
     out.append(GRADES)
+    out += text_lines(a)
     return "\n".join(out) + "\n"
