@@ -228,14 +228,18 @@ def batch(
 @click.argument("before", type=click.Path(allow_dash=True))
 @click.argument("after", type=click.Path(allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(("text", "json", "html")), default="text", show_default=True)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report here instead of stdout."
+)
 @click.pass_context
 @reports_errors
-def compare(ctx: click.Context, before: str, after: str, fmt: str) -> None:
-    """Compare two visits of one runner: per side and measurement, is the change beyond measurement error?
+def compare(ctx: click.Context, before: str, after: str, fmt: str, output: str | None) -> None:
+    """Compare two visits of one runner: outcomes against their MCID, measurements against their MDC, per side.
 
-    A change counts as real when it reaches the minimal detectable change (1.9 cm knee-to-wall, 4.7 deg for
-    angles). Also shows the change in left-right asymmetry, what appeared or resolved, and a plain verdict per
-    side. Different case ids are compared with a warning on stderr; an invalid file exits 1.
+    VISA-A, VISA-P, PSFS and pain severity are judged against their minimal clinically important difference
+    (better, unchanged, or worse: re-examine); each measurement against its minimal detectable change; the
+    left-right difference, with each side's own change. Visits are compared in visit_date order (a swapped
+    pair is said so on stderr and in the report). Visits of different case ids, or an invalid file, exit 1.
 
     \b
     Example:
@@ -247,7 +251,11 @@ def compare(ctx: click.Context, before: str, after: str, fmt: str) -> None:
     comparison = compare_visits(before, after, engine_of(ctx))
     for warning in comparison.warnings:
         click.echo(f"warning: {warning}", err=True)
-    click.echo(render_comparison(comparison, fmt), nl=False)
+    text = render_comparison(comparison, fmt)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
 
 
 main.add_command(rules)

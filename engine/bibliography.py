@@ -121,6 +121,15 @@ def unresolved_sources(rulebase: Any) -> list[str]:
             for part in split_sources(spec.dose_source)
             if bibliography.entry(part) is None
         ]
+    follow_up = rulebase.vocabulary.data.get("follow_up") or {}
+    cited = {f"outcomes.{name}.source": spec.get("source", "") for name, spec in follow_up.get("outcomes", {}).items()}
+    cited |= {key: follow_up.get(key, "") for key in ("measurement_source", "left_right_source")}
+    problems += [
+        f"vocabulary.yaml: follow_up.{where}: '{part}' is not in {bibliography.file}{bibliography.hint(part)}"
+        for where, text in cited.items()
+        for part in split_sources(str(text))
+        if bibliography.entry(part) is None
+    ]
     return problems
 
 

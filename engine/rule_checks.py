@@ -7,6 +7,7 @@ import math
 import networkx as nx
 
 from engine.bibliography import unresolved_sources
+from engine.follow_up import follow_up_problems
 from engine.rule_model import ANY, CASE_KINDS, UNSIDED_KINDS, Condition, Rule
 from engine.rulebase import RuleBase
 from engine.rulebase_graph import live_rules, rulebase_graph
@@ -110,6 +111,7 @@ def load_errors(rulebase: RuleBase) -> list[str]:
     """Everything that makes the rule base untrustworthy; each line names the file and rule id."""
     enforced = rulebase.bibliography is not None and rulebase.bibliography.enforced
     problems = unresolved_sources(rulebase) if enforced else []
+    problems += follow_up_problems(rulebase.vocabulary)
     for rule in rulebase.rules:
         for problem in _vocabulary_problems(rulebase, rule) + _shape_problems(rulebase, rule):
             problems.append(f"{_where(rulebase, rule)}: {problem}")
