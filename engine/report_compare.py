@@ -33,7 +33,7 @@ def _header(c: Comparison) -> list[str]:
     return [
         f"FOLLOW-UP COMPARISON  {c.case_id}  ({dates}{weeks}{order})",
         f"Status: {c.status_before} -> {c.status_after}",
-        f"OUTCOME: {c.outcome_verdict.text}",
+        f"OUTCOME: {c.outcome_verdict.verdict.upper()} - {c.outcome_verdict.text}",
     ]
 
 

@@ -38,8 +38,7 @@ def bibliography() -> dict:
 
 def enforced_copy(tmp_path: Path) -> Path:
     """A copy of the rules whose manifest names the bibliography, with every source made citable."""
-    folder = tmp_path / "rules"
-    shutil.copytree(RULES, folder)
+    folder = rules_with(tmp_path)
     keys = set(yaml.safe_load((folder / "bibliography.yaml").read_text(encoding="utf-8")))
 
     def cite(text: str) -> str:
@@ -101,9 +100,18 @@ def test_bundled_rule_base_loads_it_without_enforcing_it():
     assert result.exit_code == 0, result.output
 
 
-def test_the_bibliography_is_in_the_rule_base_sha(tmp_path):
+def rules_with(tmp_path: Path, file: str = "", appended: str = "") -> Path:
+    """A copy of the bundled rules, with text appended to one file."""
     folder = tmp_path / "rules"
     shutil.copytree(RULES, folder)
+    if file:
+        with (folder / file).open("a", encoding="utf-8") as handle:
+            handle.write(appended)
+    return folder
+
+
+def test_the_bibliography_is_in_the_rule_base_sha(tmp_path):
+    folder = rules_with(tmp_path)
     before = load_rulebase(folder).sha256
     text = (folder / "bibliography.yaml").read_text(encoding="utf-8")
     (folder / "bibliography.yaml").write_text(text.replace("Man Ther.", "Manual Therapy.", 1), encoding="utf-8")
@@ -111,10 +119,7 @@ def test_the_bibliography_is_in_the_rule_base_sha(tmp_path):
 
 
 def test_a_broken_entry_names_the_file_and_the_key(tmp_path):
-    folder = tmp_path / "rules"
-    shutil.copytree(RULES, folder)
-    with (folder / "bibliography.yaml").open("a", encoding="utf-8") as handle:
-        handle.write('\n"Nobody 2030":\n  design: "RCT"\n  grade: D\n')
+    folder = rules_with(tmp_path, "bibliography.yaml", '\n"Nobody 2030":\n  design: "RCT"\n  grade: D\n')
     result = validate(folder)
     assert result.exit_code == 1
     assert "bibliography.yaml: Nobody 2030: citation" in result.stderr
@@ -122,10 +127,7 @@ def test_a_broken_entry_names_the_file_and_the_key(tmp_path):
 
 
 def test_a_manifest_naming_a_missing_bibliography_is_refused(tmp_path):
-    folder = tmp_path / "rules"
-    shutil.copytree(RULES, folder)
-    with (folder / "rulebase.yaml").open("a", encoding="utf-8") as handle:
-        handle.write("bibliography: sources.yaml\n")
+    folder = rules_with(tmp_path, "rulebase.yaml", "bibliography: sources.yaml\n")
     result = validate(folder)
     assert result.exit_code == 1 and "sources.yaml does not exist" in result.stderr
 
@@ -134,8 +136,7 @@ def test_a_manifest_naming_a_missing_bibliography_is_refused(tmp_path):
 
 
 def test_without_the_manifest_key_unresolved_sources_are_warnings(tmp_path):
-    folder = tmp_path / "rules"
-    shutil.copytree(RULES, folder)
+    folder = rules_with(tmp_path)
     rule_id = edit_first_rule(folder, "Smith 2099")
     result = validate(folder)
     assert result.exit_code == 0, result.output
