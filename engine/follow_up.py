@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
-from engine.errors import VisitMismatchError
+from engine.errors import RuleBaseError, VisitMismatchError
+from engine.follow_up_spec import TEXTS, FollowUpSpec, OutcomeSpec
 
 SIDES = ("left", "right")
 ROUND = 6  # drop float noise (8.4 - 6.5 = 1.9000000000000004; 0.3 * 6) before comparing with an MDC or MCID
@@ -25,65 +26,18 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class OutcomeSpec(_Strict):
-    label: str
-    unit: str
-    better: Literal["higher", "lower"]
-    mcid: float
-    later_mcid: float | None = None
-    later_from_weeks: float | None = None
-    mcid_percent: float | None = None
-    source: str
-
-
-class FollowUpSpec(_Strict):
-    """The follow_up section, typed, so a missing MCID or text is a rule-base error, not a crash mid-report."""
-
-    outcomes: dict[str, OutcomeSpec]
-    measurement_source: str
-    left_right_mdc: dict[str, float]
-    left_right_source: str
-    texts: dict[str, str]
-
-    def text(self, name: str, **values: Any) -> str:
-        return self.texts[name].format(**values)
-
-
-TEXTS = [
-    "better",
-    "worse",
-    "unchanged",
-    "not_scored",
-    "not_measured",
-    "measurements_disagree",
-    "declined",
-    "improved",
-    "no_real_change",
-    "referral",
-    "later_mcid",
-    "early_mcid",
-    "undated_mcid",
-    "percent_mcid",
-    "angle_left_right",
-    "left_right",
-    "swapped",
-    "undated",
-    "same_date",
-]
-
-
 def follow_up_spec(vocabulary: Any) -> FollowUpSpec:
-    return FollowUpSpec.model_validate(vocabulary.data["follow_up"])
+    if vocabulary.follow_up is None:
+        raise RuleBaseError(follow_up_problems(vocabulary))
+    return vocabulary.follow_up
 
 
 def follow_up_problems(vocabulary: Any) -> list[str]:
-    """Load-time check of the follow_up section (named by file and key, like every rule-base problem)."""
-    if "follow_up" not in vocabulary.data:
+    """Load-time check that the follow_up section is there and complete (its types are checked with the
+    vocabulary), named by file and key like every rule-base problem."""
+    spec = vocabulary.follow_up
+    if spec is None:
         return ["vocabulary.yaml: follow_up: missing (MCIDs and texts for comparing visits)"]
-    try:
-        spec = follow_up_spec(vocabulary)
-    except ValidationError as error:
-        return [f"vocabulary.yaml: follow_up.{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()]
     return [f"vocabulary.yaml: follow_up.texts.{name}: missing" for name in TEXTS if name not in spec.texts]
 
 

@@ -67,9 +67,7 @@ def dated_visit_measurement(visits, visit, date, side, measure, value):
         r"(?P<outcome>VISA-A|VISA-P|PSFS) is (?P<value>[\d.]+)"
     )
 )
-def visit_outcome(visits, visit, date, side, outcome, value, follow_up_engine):
-    if "outcomes" not in follow_up_engine.case_model.model_fields:  # TEMPORARY until main's case format v2 merges
-        pytest.xfail("case format v2 (outcomes) not merged yet")
+def visit_outcome(visits, visit, date, side, outcome, value):
     if date:
         visits[visit]["visit_date"] = date
     outcomes = visits[visit].setdefault("outcomes", {})
