@@ -43,6 +43,7 @@ HEADLINE_ORDER = (
 #: Assessment sections compared item by item.
 ITEM_KINDS = (
     ("referral", "referrals"),
+    ("presentation", "presentations"),
     ("finding", "findings"),
     ("risk", "risks"),
     ("recommendation", "recommendations"),

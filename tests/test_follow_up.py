@@ -237,3 +237,20 @@ def test_compare_writes_to_output(tmp_path, fmt):
     assert result.stdout == ""
     assert "RUN-0142" in target.read_text(encoding="utf-8")
     assert Path(target).stat().st_size > 500
+
+
+def test_the_achilles_follow_up_pair_is_better_on_every_outcome(engine_default):
+    visits = [EXAMPLES / f"followup-RUN-0310-visit{n}.yaml" for n in (1, 2)]
+    result = compare(*visits, engine_default)
+    assert (result.interval_weeks, result.outcome_verdict.verdict) == (12, "better")
+    verdicts = {(r.outcome, r.side): (r.change, r.mcid, r.verdict) for r in result.outcomes}
+    assert verdicts == {
+        ("visa_a", "left"): (19, 14, "improved"),
+        ("visa_a", "right"): (2, 14, "no important change"),
+        ("psfs", "patient"): (2.5, 2, "improved"),
+        ("symptom_severity", "left"): (-3, 1.5, "improved"),
+    }
+    (distance, _angle) = result.asymmetry
+    assert (distance.before, distance.after, distance.verdict) == (4, 1.5, "better")
+    text = CliRunner().invoke(main, ["compare", *map(str, visits)]).stdout
+    assert "OUTCOME: BETTER - VISA-A (Achilles), left improved by 19 points (MCID 14 points" in text
