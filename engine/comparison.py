@@ -169,7 +169,7 @@ def side_verdict(side: str, rows: list[MeasurementChange], after: Assessment, sp
     rows = sorted((r for r in rows if r.change is not None), key=lambda r: rank.get(r.measurement, len(rank)))
     better = [r for r in rows if r.verdict == "real improvement"]
     worse = [r for r in rows if r.verdict == "real decline"]
-    values = {"side": side, "better": better and _amount(better[0]), "worse": worse and _amount(worse[0])}
+    values = {"side": side, "better": _amount(better[0]) if better else "", "worse": _amount(worse[0]) if worse else ""}
     if not rows:
         text = spec.text("not_measured", **values)
     elif better or worse:

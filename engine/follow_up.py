@@ -10,20 +10,16 @@ from __future__ import annotations
 import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 from engine.errors import RuleBaseError, VisitMismatchError
-from engine.follow_up_spec import TEXTS, FollowUpSpec, OutcomeSpec
+from engine.follow_up_spec import TEXTS, FollowUpSpec, OutcomeSpec, _Strict
 
 SIDES = ("left", "right")
 ROUND = 6  # drop float noise (8.4 - 6.5 = 1.9000000000000004; 0.3 * 6) before comparing with an MDC or MCID
 OutcomeVerdictWord = Literal["improved", "worse", "no important change", "not comparable"]
 Overall = Literal["better", "worse", "unchanged", "not scored"]
 SEVERITY = "symptom_severity"
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def follow_up_spec(vocabulary: Any) -> FollowUpSpec:
