@@ -4,6 +4,7 @@ case-id check, the left-right asymmetry rule and `compare --output`."""
 from __future__ import annotations
 
 import datetime
+import json
 import shutil
 from pathlib import Path
 from types import SimpleNamespace
@@ -254,3 +255,22 @@ def test_the_achilles_follow_up_pair_is_better_on_every_outcome(engine_default):
     assert (distance.before, distance.after, distance.verdict) == (4, 1.5, "better")
     text = CliRunner().invoke(main, ["compare", *map(str, visits)]).stdout
     assert "OUTCOME: BETTER - VISA-A (Achilles), left improved by 19 points (MCID 14 points" in text
+
+
+def test_every_output_carries_outcomes_order_and_each_side():
+    visits = [str(EXAMPLES / f"followup-RUN-0310-visit{n}.yaml") for n in (2, 1)]  # given backwards
+    runner = CliRunner()
+    text = runner.invoke(main, ["compare", *visits])
+    assert text.exit_code == 0, text.output
+    assert "warning: the visits were given in reverse order" in text.stderr
+    assert "visits given in reverse order, compared in date order" in text.stdout
+    assert "left (stiffer) +2.5, right +0 cm" in text.stdout
+    data = json.loads(runner.invoke(main, ["compare", *visits, "--format", "json"]).stdout)
+    assert data["visits_swapped"] is True and data["interval_weeks"] == 12
+    assert data["outcome_verdict"]["verdict"] == "better"
+    assert {(o["outcome"], o["side"]) for o in data["outcomes"]} >= {("visa_a", "left"), ("psfs", "patient")}
+    assert data["asymmetry"][0]["stiffer_side"] == "left" and data["asymmetry"][0]["mdc"] == 1.5
+    html = runner.invoke(main, ["compare", *visits, "--format", "html"]).stdout
+    assert "<h2>Outcomes (against the MCID)</h2>" in html and "outcome-better" in html
+    assert "VISA-A (Achilles), left" in html and "left (stiffer) +2.5" in html
+    assert "Warning: the visits were given in reverse order" in html
