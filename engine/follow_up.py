@@ -20,6 +20,8 @@ ROUND = 6  # drop float noise (8.4 - 6.5 = 1.9000000000000004; 0.3 * 6) before c
 OutcomeVerdictWord = Literal["improved", "worse", "no important change", "not comparable"]
 Overall = Literal["better", "worse", "unchanged", "not scored"]
 SEVERITY = "symptom_severity"
+#: How a visit given as data (not a file) is named in a note.
+GIVEN = ("the first visit given", "the second visit given")
 
 
 def follow_up_spec(vocabulary: Any) -> FollowUpSpec:
@@ -201,5 +203,8 @@ def order_visits(
     if first == second:
         return cases, False, [spec.text("same_date", date=first.isoformat())]
     if second < first:
-        return cases[::-1], True, [spec.text("swapped", first=sources[0], second=sources[1])]
+        named = zip(sources, cases, GIVEN, strict=True)
+        names = [source if source != case.case_id else label for source, case, label in named]
+        dates = {"first_date": first.isoformat(), "second_date": second.isoformat()}
+        return cases[::-1], True, [spec.text("swapped", first=names[0], second=names[1], **dates)]
     return cases, False, []
