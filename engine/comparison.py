@@ -31,6 +31,7 @@ from engine.follow_up import (
     overall_verdict,
 )
 from engine.follow_up_asymmetry import AsymmetryChange, asymmetry_changes
+from engine.numbers import number_text
 from engine.result import Assessment
 
 #: The measurement a side's plain verdict quotes first (knee-to-wall is what clinicians re-test).
@@ -160,7 +161,7 @@ def _ordered(keys: set[tuple[str, str]], labels: dict[tuple[str, str], str]) -> 
 
 
 def _amount(row: MeasurementChange) -> str:
-    return f"{abs(row.change):g} {row.unit}"
+    return f"{number_text(abs(row.change))} {row.unit}"
 
 
 def side_verdict(side: str, rows: list[MeasurementChange], after: Assessment, spec: FollowUpSpec) -> str:
@@ -177,7 +178,9 @@ def side_verdict(side: str, rows: list[MeasurementChange], after: Assessment, sp
             "measurements_disagree" if better and worse else "improved" if better else "declined", **values
         )
     else:
-        text = spec.text("no_real_change", amount=_amount(rows[0]), mdc=f"{rows[0].mdc:g} {rows[0].unit}", **values)
+        text = spec.text(
+            "no_real_change", amount=_amount(rows[0]), mdc=f"{number_text(rows[0].mdc)} {rows[0].unit}", **values
+        )
     referrals = sorted({r.label for r in after.referrals if r.side in (side, "both")})
     if referrals:
         text += spec.text("referral", referrals=", ".join(referrals))

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from engine.errors import RuleBaseError, VisitMismatchError
 from engine.follow_up_spec import TEXTS, FollowUpSpec, OutcomeSpec, _Strict
+from engine.numbers import number_text
 
 SIDES = ("left", "right")
 ROUND = 6  # drop float noise (8.4 - 6.5 = 1.9000000000000004; 0.3 * 6) before comparing with an MDC or MCID
@@ -69,13 +70,14 @@ def mcid_for(spec: OutcomeSpec, weeks: float | None, texts: FollowUpSpec) -> tup
     least `later_from_weeks` (20) apart use the later one, nearer visits and undated ones the 12-week one (the
     larger, so an unknown interval never makes a change look important too early)."""
     if spec.later_mcid is None or spec.later_from_weeks is None:
-        return spec.mcid, f"{spec.mcid:g} {spec.unit}"
-    values = {"unit": spec.unit, "weeks": weeks, "from_weeks": spec.later_from_weeks}
+        return spec.mcid, f"{number_text(spec.mcid)} {spec.unit}"
+    shown = None if weeks is None else number_text(weeks)
+    values = {"unit": spec.unit, "weeks": shown, "from_weeks": number_text(spec.later_from_weeks)}
     if weeks is None:
-        return spec.mcid, texts.text("undated_mcid", mcid=f"{spec.mcid:g}", **values)
+        return spec.mcid, texts.text("undated_mcid", mcid=number_text(spec.mcid), **values)
     if weeks >= spec.later_from_weeks:
-        return spec.later_mcid, texts.text("later_mcid", mcid=f"{spec.later_mcid:g}", **values)
-    return spec.mcid, texts.text("early_mcid", mcid=f"{spec.mcid:g}", **values)
+        return spec.later_mcid, texts.text("later_mcid", mcid=number_text(spec.later_mcid), **values)
+    return spec.mcid, texts.text("early_mcid", mcid=number_text(spec.mcid), **values)
 
 
 def judge(change: float, mcid: float, better: str) -> OutcomeVerdictWord:
@@ -98,7 +100,12 @@ def outcome_row(
     if spec.mcid_percent is not None and old:
         mcid = round(min(spec.mcid, old * spec.mcid_percent / 100), ROUND)
         text = texts.text(
-            "percent_mcid", mcid=f"{mcid:g}", unit=spec.unit, points=spec.mcid, percent=spec.mcid_percent, baseline=old
+            "percent_mcid",
+            mcid=number_text(mcid),
+            unit=spec.unit,
+            points=number_text(spec.mcid),
+            percent=number_text(spec.mcid_percent),
+            baseline=number_text(old),
         )
     return OutcomeChange(
         outcome=name,
@@ -168,7 +175,11 @@ def overall_verdict(rows: list[OutcomeChange], spec: FollowUpSpec) -> OutcomeVer
     lead = (worse or better or [None])[0]
     values = {}
     if lead is not None:
-        values = {"outcome": describe(lead), "amount": f"{abs(lead.change):g} {lead.unit}", "mcid": lead.mcid_basis}
+        values = {
+            "outcome": describe(lead),
+            "amount": f"{number_text(abs(lead.change))} {lead.unit}",
+            "mcid": lead.mcid_basis,
+        }
     if worse:
         return OutcomeVerdict(verdict="worse", text=spec.text("worse", **values))
     if better:

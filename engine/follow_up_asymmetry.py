@@ -11,6 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from engine.follow_up import FollowUpSpec, diff, measured
+from engine.numbers import number_text
 
 AsymmetryVerdict = Literal["better", "smaller, not better", "larger", "no real change", "not comparable"]
 
@@ -61,7 +62,7 @@ def asymmetry_changes(before: BaseModel, after: BaseModel, engine: Any, spec: Fo
         if gap_before is None and gap_after is None:
             continue
         lr_mdc = spec.left_right_mdc.get(name, spec_m.mdc)
-        values = {"mdc": lr_mdc, "unit": spec_m.unit, "source": spec.left_right_source}
+        values = {"mdc": number_text(lr_mdc), "unit": spec_m.unit, "source": spec.left_right_source}
         basis = spec.text("left_right" if name in spec.left_right_mdc else "angle_left_right", **values)
         stiffer = None if not gaps[0] else ("left" if gaps[0] < 0 else "right")
         other = {"left": "right", "right": "left"}.get(stiffer or "")

@@ -11,6 +11,7 @@ from html import escape
 from engine.comparison import Comparison, MeasurementChange
 from engine.follow_up import OutcomeChange, describe
 from engine.follow_up_asymmetry import AsymmetryChange
+from engine.numbers import number_text
 
 MDC_NOTE = (
     "A measurement change counts as real only when it reaches the measurement's minimal detectable change (MDC);"
@@ -23,12 +24,12 @@ MDC_NOTE = (
 def _num(value: float | None, signed: bool = False) -> str:
     if value is None:
         return "-"
-    return f"{value:+g}" if signed else f"{value:g}"
+    return number_text(value, signed)
 
 
 def _header(c: Comparison) -> list[str]:
     dates = f"{c.visit_date_before or 'undated'} -> {c.visit_date_after or 'undated'}"
-    weeks = f", {c.interval_weeks:g} weeks" if c.interval_weeks is not None else ""
+    weeks = f", {number_text(c.interval_weeks)} weeks" if c.interval_weeks is not None else ""
     order = "; visits given in reverse order, compared in date order" if c.visits_swapped else ""
     return [
         f"FOLLOW-UP COMPARISON  {c.case_id}  ({dates}{weeks}{order})",
@@ -51,7 +52,7 @@ def _sides_text(row: AsymmetryChange) -> str:
     other = "right" if row.stiffer_side == "left" else "left"
     return (
         f"{row.stiffer_side} (stiffer) {_num(row.stiffer_change, True)}, {other} {_num(row.other_change, True)}"
-        f" {row.unit}; each side against its MDC {row.side_mdc:g}"
+        f" {row.unit}; each side against its MDC {number_text(row.side_mdc)}"
     )
 
 
@@ -66,7 +67,7 @@ def render_text(c: Comparison) -> str:
         for row in side.measurements:
             out.append(
                 f"  - {row.label}: {_num(row.before)} -> {_num(row.after)} {row.unit}"
-                f" (change {_num(row.change, True)}, MDC {row.mdc:g}): {row.verdict}"
+                f" (change {_num(row.change, True)}, MDC {number_text(row.mdc)}): {row.verdict}"
             )
         out += [f"  appeared: {item.label} ({item.kind})" for item in side.appeared]
         out += [f"  resolved: {item.label} ({item.kind})" for item in side.resolved]
@@ -105,7 +106,7 @@ def _cls(verdict: str) -> str:
 
 
 def _row(row: MeasurementChange) -> str:
-    cells = [row.label, _num(row.before), _num(row.after), _num(row.change, True), f"{row.mdc:g} {row.unit}"]
+    cells = [row.label, _num(row.before), _num(row.after), _num(row.change, True), f"{number_text(row.mdc)} {row.unit}"]
     tds = "".join(f"<td>{escape(cell)}</td>" for cell in cells)
     return f'<tr>{tds}<td class="{_cls(row.verdict)}">{escape(row.verdict)}</td></tr>'
 

@@ -264,7 +264,7 @@ def test_every_output_carries_outcomes_order_and_each_side():
     assert text.exit_code == 0, text.output
     assert "warning: the visits were given in reverse order" in text.stderr
     assert "visits given in reverse order, compared in date order" in text.stdout
-    assert "left (stiffer) +2.5, right +0 cm" in text.stdout
+    assert "left (stiffer) +2.5, right 0 cm" in text.stdout
     data = json.loads(runner.invoke(main, ["compare", *visits, "--format", "json"]).stdout)
     assert data["visits_swapped"] is True and data["interval_weeks"] == 12
     assert data["outcome_verdict"]["verdict"] == "better"
@@ -274,3 +274,12 @@ def test_every_output_carries_outcomes_order_and_each_side():
     assert "<h2>Outcomes (against the MCID)</h2>" in html and "outcome-better" in html
     assert "VISA-A (Achilles), left" in html and "left (stiffer) +2.5" in html
     assert "Warning: the visits were given in reverse order" in html
+
+
+def test_compare_refuses_to_write_over_a_visit(tmp_path):
+    visit1 = tmp_path / "visit1.yaml"
+    visit1.write_text((EXAMPLES / "followup-RUN-0310-visit1.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    visit2 = str(EXAMPLES / "followup-RUN-0310-visit2.yaml")
+    result = CliRunner().invoke(main, ["compare", str(visit1), visit2, "-o", str(visit1)])
+    assert result.exit_code == 2 and "is also an input" in result.output
+    assert visit1.read_text(encoding="utf-8").startswith("# RUN-0310, first visit")
