@@ -24,6 +24,7 @@ from engine.follow_up import (
     OutcomeVerdict,
     diff,
     follow_up_spec,
+    identity,
     interval_weeks,
     measured,
     order_visits,
@@ -131,9 +132,7 @@ def measurement_changes(before: BaseModel, after: BaseModel, engine: Engine) -> 
             verdict = "not comparable" if change is None else classify(change, spec.mdc)
             rows.append(
                 MeasurementChange(
-                    measurement=name,
-                    label=spec.label,
-                    unit=spec.unit,
+                    **identity(name, spec),
                     side=side,
                     before=old[side],
                     after=new[side],

@@ -189,6 +189,11 @@ def overall_verdict(rows: list[OutcomeChange], spec: FollowUpSpec) -> OutcomeVer
     return OutcomeVerdict(verdict="not scored", text=spec.text("not_scored"))
 
 
+def identity(name: str, spec: Any) -> dict[str, str]:
+    """Which measurement a row is about, as every per-measurement row names it (id, label, unit)."""
+    return {"measurement": name, "label": spec.label, "unit": spec.unit}
+
+
 def measured(case: BaseModel, name: str) -> dict[str, float | None]:
     measured = getattr(case.measurements, name, None) if case.measurements else None
     return {side: getattr(measured, side, None) if measured else None for side in SIDES}

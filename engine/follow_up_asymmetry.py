@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from engine.follow_up import FollowUpSpec, diff, measured
+from engine.follow_up import FollowUpSpec, diff, identity, measured
 from engine.numbers import number_text
 
 AsymmetryVerdict = Literal["better", "smaller, not better", "larger", "no real change", "not comparable"]
@@ -77,9 +77,7 @@ def asymmetry_changes(before: BaseModel, after: BaseModel, engine: Any, spec: Fo
             verdict = asymmetry_verdict(change, lr_mdc, stiffer_change, other_change, spec_m.mdc)
         rows.append(
             AsymmetryChange(
-                measurement=name,
-                label=spec_m.label,
-                unit=spec_m.unit,
+                **identity(name, spec_m),
                 before=gap_before,
                 after=gap_after,
                 change=change,
