@@ -8,7 +8,7 @@ change = engine.compare("examples/followup-RUN-0142-visit1.yaml", "examples/foll
 
 from engine.api import Engine, assess, default_engine
 from engine.comparison import Comparison, compare
-from engine.errors import CaseError, KineticChainError, RuleBaseError
+from engine.errors import CaseError, KineticChainError, RuleBaseError, VisitMismatchError
 from engine.result import Assessment
 from engine.version import __version__
 
@@ -19,6 +19,7 @@ __all__ = [
     "Engine",
     "KineticChainError",
     "RuleBaseError",
+    "VisitMismatchError",
     "__version__",
     "assess",
     "compare",

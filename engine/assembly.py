@@ -7,6 +7,7 @@ from typing import Any
 import networkx as nx
 from pydantic import BaseModel
 
+from engine.bibliography import cited_references
 from engine.explanation import chain_grades, derivation_graph, firings_into, node_link, strongest
 from engine.facts import fact_key
 from engine.plan import ROLES, compose
@@ -273,7 +274,7 @@ def assemble(case: BaseModel, derivation: Derivation, rulebase: RuleBase) -> Ass
     questions = _merge_sides(sorted(questions, key=_order(vocabulary.words("questions"))))
     status, status_text = judge_status(vocabulary, referrals, questions, recommendations, withheld)
     echo = case.model_dump(mode="json", exclude_none=True)
-    return Assessment(
+    assessment = Assessment(
         case_id=case.case_id,
         visit_date=case.visit_date.isoformat() if case.visit_date else None,
         patient=case.patient.model_dump(exclude_none=True) if case.patient else {},
@@ -295,3 +296,5 @@ def assemble(case: BaseModel, derivation: Derivation, rulebase: RuleBase) -> Ass
         extensions=echo.get("extensions"),
         explanation=node_link(b.graph),
     )
+    # built from the finished items so the numbering follows report order; reports then need no rule base
+    return assessment.model_copy(update={"references": cited_references(assessment.items(), rulebase.bibliography)})

@@ -79,10 +79,13 @@ def rules_validate(ctx: click.Context) -> None:
     Example:
       kinetic-chain --rules my-rules/ rules validate
     """
+    from engine.bibliography import unresolved_sources
     from engine.rule_checks import unused_words
 
     rulebase = engine_of(ctx).rulebase
     for warning in unused_words(rulebase):
+        click.echo(f"warning: {warning}")
+    for warning in unresolved_sources(rulebase):  # errors instead once rulebase.yaml names the bibliography
         click.echo(f"warning: {warning}")
     click.echo(f"rule base {rulebase.version}: {len(rulebase.rules)} rules valid (sha256 {rulebase.sha256})")
 

@@ -1,22 +1,40 @@
-"""Two visits of one runner, compared: which changes are beyond measurement error, what appeared or resolved.
+"""Two visits of one runner, compared: which changes are beyond measurement error, which outcomes changed by
+what matters to the runner, what appeared or resolved.
 
-A change counts as real when its size is at least the measurement's minimal detectable change (MDC, from the
-vocabulary: 1.9 cm / 4.7 deg, Powden 2015); below that it is "no real change". For all four measurements a
-larger value means more dorsiflexion, so an increase is an improvement.
+A measurement change counts as real when it reaches the measurement's minimal detectable change (MDC, from the
+vocabulary); below that it is "no real change". For all four measurements a larger value means more
+dorsiflexion, so an increase is an improvement. Outcomes (VISA-A, VISA-P, PSFS, pain) are judged against their
+MCIDs in engine.follow_up. Visits are compared in visit_date order, never backwards, and only of one case.
 """
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from engine.api import CaseInput, Engine, default_engine
+from engine.follow_up import (
+    ROUND,
+    SIDES,
+    FollowUpSpec,
+    OutcomeChange,
+    OutcomeVerdict,
+    diff,
+    follow_up_spec,
+    identity,
+    interval_weeks,
+    measured,
+    order_visits,
+    outcome_changes,
+    overall_verdict,
+)
+from engine.follow_up_asymmetry import AsymmetryChange, asymmetry_changes
 from engine.numbers import number_text
 from engine.result import Assessment
 
-SIDES = ("left", "right")
 #: The measurement a side's plain verdict quotes first (knee-to-wall is what clinicians re-test).
 HEADLINE_ORDER = (
     "lunge_distance_cm",
@@ -27,13 +45,12 @@ HEADLINE_ORDER = (
 #: Assessment sections compared item by item.
 ITEM_KINDS = (
     ("referral", "referrals"),
+    ("presentation", "presentations"),
     ("finding", "findings"),
     ("risk", "risks"),
     ("recommendation", "recommendations"),
 )
 Verdict = Literal["real improvement", "no real change", "real decline", "not comparable"]
-AsymmetryVerdict = Literal["smaller", "larger", "no real change", "not comparable"]
-ROUND = 6  # drop float noise (8.4 - 6.5 = 1.9000000000000004) before comparing with the MDC
 
 
 class _Frozen(BaseModel):
@@ -50,19 +67,6 @@ class MeasurementChange(_Frozen):
     change: float | None
     mdc: float
     verdict: Verdict
-
-
-class AsymmetryChange(_Frozen):
-    """Left-right difference (absolute) at each visit; a negative change means the sides came closer."""
-
-    measurement: str
-    label: str
-    unit: str
-    before: float | None
-    after: float | None
-    change: float | None
-    mdc: float
-    verdict: AsymmetryVerdict
 
 
 class ItemRef(_Frozen):
@@ -89,6 +93,10 @@ class Comparison(_Frozen):
     visit_date_after: str | None
     status_before: str
     status_after: str
+    visits_swapped: bool
+    interval_weeks: float | None
+    outcome_verdict: OutcomeVerdict
+    outcomes: list[OutcomeChange]
     sides: list[SideComparison]
     asymmetry: list[AsymmetryChange]
     warnings: list[str]
@@ -112,30 +120,19 @@ def classify(change: float, mdc: float) -> Verdict:
     return "real improvement" if change > 0 else "real decline"
 
 
-def _values(case: BaseModel, name: str) -> dict[str, float | None]:
-    measured = getattr(case.measurements, name, None) if case.measurements else None
-    return {side: getattr(measured, side, None) if measured else None for side in SIDES}
-
-
-def _diff(after: float | None, before: float | None) -> float | None:
-    return None if after is None or before is None else round(after - before, ROUND)
-
-
 def measurement_changes(before: BaseModel, after: BaseModel, engine: Engine) -> list[MeasurementChange]:
     """One row per measurement and side recorded at either visit, in vocabulary order."""
     rows = []
     for name, spec in engine.rulebase.vocabulary.measurements.items():
-        old, new = _values(before, name), _values(after, name)
+        old, new = measured(before, name), measured(after, name)
         for side in SIDES:
             if old[side] is None and new[side] is None:
                 continue
-            change = _diff(new[side], old[side])
+            change = diff(new[side], old[side])
             verdict = "not comparable" if change is None else classify(change, spec.mdc)
             rows.append(
                 MeasurementChange(
-                    measurement=name,
-                    label=spec.label,
-                    unit=spec.unit,
+                    **identity(name, spec),
                     side=side,
                     before=old[side],
                     after=new[side],
@@ -144,39 +141,6 @@ def measurement_changes(before: BaseModel, after: BaseModel, engine: Engine) -> 
                     verdict=verdict,
                 )
             )
-    return rows
-
-
-def asymmetry_changes(before: BaseModel, after: BaseModel, engine: Engine) -> list[AsymmetryChange]:
-    """Left-right difference before vs after, per measurement measured on both sides at either visit."""
-    rows = []
-    for name, spec in engine.rulebase.vocabulary.measurements.items():
-        gaps = []
-        for case in (before, after):
-            values = _values(case, name)
-            gaps.append(_diff(values["left"], values["right"]))
-        gap_before, gap_after = (None if g is None else abs(g) for g in gaps)
-        if gap_before is None and gap_after is None:
-            continue
-        change = _diff(gap_after, gap_before)
-        if change is None:
-            verdict = "not comparable"
-        elif abs(change) < spec.mdc:
-            verdict = "no real change"
-        else:
-            verdict = "smaller" if change < 0 else "larger"
-        rows.append(
-            AsymmetryChange(
-                measurement=name,
-                label=spec.label,
-                unit=spec.unit,
-                before=gap_before,
-                after=gap_after,
-                change=change,
-                mdc=spec.mdc,
-                verdict=verdict,
-            )
-        )
     return rows
 
 
@@ -199,47 +163,44 @@ def _amount(row: MeasurementChange) -> str:
     return f"{number_text(abs(row.change))} {row.unit}"
 
 
-def side_verdict(side: str, rows: list[MeasurementChange], after: Assessment) -> str:
-    """The plain verdict for one side, led by the first measurement in HEADLINE_ORDER."""
+def side_verdict(side: str, rows: list[MeasurementChange], after: Assessment, spec: FollowUpSpec) -> str:
+    """The plain verdict for one side, led by the first measurement in HEADLINE_ORDER (texts from the rules)."""
     rank = {name: i for i, name in enumerate(HEADLINE_ORDER)}
     rows = sorted((r for r in rows if r.change is not None), key=lambda r: rank.get(r.measurement, len(rank)))
     better = [r for r in rows if r.verdict == "real improvement"]
     worse = [r for r in rows if r.verdict == "real decline"]
+    values = {"side": side, "better": _amount(better[0]) if better else "", "worse": _amount(worse[0]) if worse else ""}
     if not rows:
-        text = f"{side} dorsiflexion was not measured at both visits; re-measure to judge progress"
-    elif better and worse:
-        text = (
-            f"{side} dorsiflexion measurements disagree (improved by {_amount(better[0])}, "
-            f"declined by {_amount(worse[0])}); review the plan and re-measure"
-        )
-    elif worse:
-        text = f"{side} dorsiflexion declined by {_amount(worse[0])}, beyond measurement error; review the plan"
-    elif better:
-        text = (
-            f"{side} dorsiflexion improved by {_amount(better[0])}, beyond measurement error; "
-            "mobility plan can progress"
+        text = spec.text("not_measured", **values)
+    elif better or worse:
+        text = spec.text(
+            "measurements_disagree" if better and worse else "improved" if better else "declined", **values
         )
     else:
-        row = rows[0]
-        text = (
-            f"no real change in {side} dorsiflexion ({_amount(row)} is within the {row.mdc:g} {row.unit} "
-            "measurement error); keep the plan and re-measure in 2-4 weeks"
+        text = spec.text(
+            "no_real_change", amount=_amount(rows[0]), mdc=f"{number_text(rows[0].mdc)} {rows[0].unit}", **values
         )
     referrals = sorted({r.label for r in after.referrals if r.side in (side, "both")})
     if referrals:
-        text += f". Referral now indicated ({', '.join(referrals)}): act on it before any progression"
+        text += spec.text("referral", referrals=", ".join(referrals))
     return text
 
 
+def _source(case: CaseInput, loaded: BaseModel) -> str:
+    return str(case) if isinstance(case, str | Path) else loaded.case_id
+
+
 def compare(before: CaseInput, after: CaseInput, engine: Engine | None = None) -> Comparison:
-    """Compare two visits (paths, dicts or cases). Raises CaseError for an invalid case; differing case ids
-    are compared anyway and reported in `warnings`."""
+    """Compare two visits (paths, dicts or cases) in visit_date order. Raises CaseError for an invalid case and
+    VisitMismatchError for visits of different case ids."""
     engine = engine or default_engine()
-    case_before, case_after = engine.load_case(before), engine.load_case(after)
+    spec = follow_up_spec(engine.rulebase.vocabulary)
+    given = [engine.load_case(before), engine.load_case(after)]
+    sources = [_source(case, loaded) for case, loaded in zip((before, after), given, strict=True)]
+    (case_before, case_after), swapped, warnings = order_visits(given, sources, spec)
     old, new = engine.assess(case_before), engine.assess(case_after)
-    warnings = []
-    if case_before.case_id != case_after.case_id:
-        warnings.append(f"case ids differ ({case_before.case_id} before, {case_after.case_id} after); compared anyway")
+    weeks = interval_weeks(case_before.visit_date, case_after.visit_date)
+    outcomes = outcome_changes(case_before, case_after, spec, weeks)
     rows = measurement_changes(case_before, case_after, engine)
     sides = []
     for side in SIDES:
@@ -251,7 +212,7 @@ def compare(before: CaseInput, after: CaseInput, engine: Engine | None = None) -
                 measurements=side_rows,
                 appeared=_ordered(now.keys() - was.keys(), now),
                 resolved=_ordered(was.keys() - now.keys(), was),
-                verdict=side_verdict(side, side_rows, new),
+                verdict=side_verdict(side, side_rows, new, spec),
             )
         )
     dates = [str(c.visit_date) if c.visit_date else None for c in (case_before, case_after)]
@@ -263,7 +224,11 @@ def compare(before: CaseInput, after: CaseInput, engine: Engine | None = None) -
         visit_date_after=dates[1],
         status_before=old.status,
         status_after=new.status,
+        visits_swapped=swapped,
+        interval_weeks=weeks,
+        outcome_verdict=overall_verdict(outcomes, spec),
+        outcomes=outcomes,
         sides=sides,
-        asymmetry=asymmetry_changes(case_before, case_after, engine),
+        asymmetry=asymmetry_changes(case_before, case_after, engine, spec),
         warnings=warnings,
     )

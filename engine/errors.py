@@ -23,3 +23,15 @@ class RuleBaseError(KineticChainError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__("rule base is invalid:\n  " + "\n  ".join(problems))
+
+
+class VisitMismatchError(KineticChainError):
+    """Two visits that are not of one case: comparing them would report another runner's change as progress."""
+
+    def __init__(self, sources: tuple[str, str], case_ids: tuple[str, str]) -> None:
+        self.sources = sources
+        self.case_ids = case_ids
+        super().__init__(
+            f"{sources[0]}, {sources[1]}: visits of different cases (case_id {case_ids[0]} and {case_ids[1]});"
+            " compare two visits of one runner"
+        )

@@ -9,6 +9,7 @@ from engine._report_css import CSS
 from engine.graph_svg import SVG_NS, render_svg
 from engine.numbers import number_text
 from engine.report_case import echo_html
+from engine.report_references import html_section
 from engine.report_text import GRADES, URGENCY_TEXT, held_because
 from engine.result import Assessment, Finding, Item
 
@@ -287,6 +288,7 @@ def render_html(assessment: Assessment, vocabulary: Any, rulebase: Any = None) -
         "labelled with its rule id and evidence grade. Only facts used by a rule are shown.</p>",
         f'<figure class="graph"><div class="graph-inner" style="min-width:{min_width}px">',
         f"{svg}</div></figure></section>",
+        html_section(a),
         "<footer>",
         f"<p>{_e(GRADES)}</p>",
         f"<p>Engine {_e(a.engine_version)} &middot; {_e(rb.name)} &middot; version {_e(rb.version)}<br>",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from engine.report_case import complaint_lines, patient_line, recorded_lines
+from engine.report_references import markdown_lines
 from engine.report_text import GRADES, URGENCY_TEXT, held_because, why_lines
 from engine.result import Assessment, Item
 from engine.why import graph_of
@@ -89,4 +90,5 @@ def render_markdown(assessment: Assessment) -> str:
         "",
         _md(f"Engine {a.engine_version}, rule base {a.rulebase.version} (sha256 `{a.rulebase.sha256}`)"),
     ]
+    out += [_md(line) for line in markdown_lines(a)]
     return "\n".join(out) + "\n"

@@ -8,6 +8,7 @@ import networkx as nx
 
 from engine.numbers import number_text
 from engine.report_case import complaint_lines, patient_line, recorded_lines
+from engine.report_references import text_lines
 from engine.result import Assessment, Item, Withheld
 from engine.why import graph_of
 
@@ -166,6 +167,7 @@ def render_text(assessment: Assessment, verbose: bool = False) -> str:
         out += [f"  - {SIDE_WORDS[q.side]}: {q.label}" for q in a.questions]
         out.append("")
     out.append(GRADES)
+    out += text_lines(a)
     return "\n".join(wrapped for line in out for wrapped in _wrap(line)) + "\n"
 
 

@@ -103,6 +103,17 @@ class RuleBaseIdentity(_Frozen):
     sha256: str
 
 
+class Reference(_Frozen):
+    """A source the assessment cites, numbered in order of first citation, with its full citation so that a
+    report can end with a reference list without reading the rule base (None where the bibliography lacks it)."""
+
+    number: int
+    key: str
+    citation: str | None
+    design: str | None
+    grade: Grade | None
+
+
 class Assessment(_Frozen):
     """One case, assessed: conclusions by layer, the plan, and the graph that explains it."""
 
@@ -126,6 +137,7 @@ class Assessment(_Frozen):
     case: dict[str, Any] = {}
     extensions: dict[str, Any] | None = None
     explanation: dict[str, Any]
+    references: list[Reference] = []
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

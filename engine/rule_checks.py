@@ -7,7 +7,9 @@ import math
 
 import networkx as nx
 
+from engine.bibliography import unresolved_sources
 from engine.compiler import KIND_BUDGET, rule_weight
+from engine.follow_up import follow_up_problems
 from engine.numbers import number_text
 from engine.rule_model import ACTING_KINDS, ANY, CASE_KINDS, UNSIDED_KINDS, Condition, Rule
 from engine.rulebase import RuleBase
@@ -173,7 +175,9 @@ def contradiction_problems(rulebase: RuleBase, rule: Rule) -> list[str]:
 def load_errors(rulebase: RuleBase) -> list[str]:
     """Everything that makes the rule base untrustworthy; each line names the file and rule id."""
     derived = {(r.then.kind, r.then.name) for r in rulebase.rules if r.then.kind in CASE_KINDS}
-    problems = []
+    enforced = rulebase.bibliography is not None and rulebase.bibliography.enforced
+    problems = unresolved_sources(rulebase) if enforced else []
+    problems += follow_up_problems(rulebase.vocabulary)
     for rule in rulebase.rules:
         for problem in _vocabulary_problems(rulebase, rule) + _shape_problems(rulebase, rule, derived):
             problems.append(f"{_where(rulebase, rule)}: {problem}")

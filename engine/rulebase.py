@@ -11,6 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from engine._files import read_regular_file
+from engine.bibliography import BIBLIOGRAPHY, Bibliography, bibliography_file, parse_bibliography
 from engine.errors import RuleBaseError
 from engine.rule_model import Rule, RuleFile
 from engine.safe_yaml import DuplicateKeyError, check_duplicates, parse_yaml
@@ -41,6 +42,7 @@ class RuleBase:
     rules: tuple[Rule, ...]
     layer_of: dict[str, str] = field(repr=False)
     file_of: dict[str, str] = field(repr=False)
+    bibliography: Bibliography | None = field(default=None, repr=False)
 
     @cached_property
     def by_id(self) -> dict[str, Rule]:
@@ -84,6 +86,22 @@ def hash_rule_files(files: list[Path]) -> str:
     return digest.hexdigest()
 
 
+def _load_bibliography(folder: Path, manifest: dict, problems: list[str]) -> tuple[Bibliography | None, Path]:
+    """The bibliography beside the rules: required and enforced when the manifest names it, read for the
+    reports' reference lists when only the default file is there, absent otherwise."""
+    name, enforced, problem = bibliography_file(manifest)
+    path = folder / name
+    if problem:
+        problems.append(problem)
+        return None, path
+    if not path.is_file():
+        if enforced:
+            problems.append(f"{MANIFEST}: bibliography: {name} does not exist in {folder}")
+        return None, path
+    data = _read_yaml(path, problems)
+    return (parse_bibliography(data, name, enforced, problems) if data is not None else None), path
+
+
 def load_rulebase(directory: Path | str | None = None) -> RuleBase:
     """Load and validate; any structural problem is a RuleBaseError naming file and rule id."""
     from engine.rule_checks import load_errors  # the checks need the loaded rules; imported here to avoid a cycle
@@ -96,7 +114,9 @@ def load_rulebase(directory: Path | str | None = None) -> RuleBase:
     if not isinstance(manifest, dict) or not isinstance(manifest.get("version"), str):
         raise RuleBaseError(problems or [f"{MANIFEST}: needs a text 'version' (quote it)"])
     vocabulary = Vocabulary.load(folder / VOCABULARY)
-    rule_files = sorted(p for p in folder.glob("*.yaml") if p.name not in (MANIFEST, VOCABULARY))
+    bibliography, bibliography_path = _load_bibliography(folder, manifest, problems)
+    data_files = (MANIFEST, VOCABULARY, BIBLIOGRAPHY, bibliography_path.name)
+    rule_files = sorted(p for p in folder.glob("*.yaml") if p.name not in data_files)
     rules: list[Rule] = []
     layer_of: dict[str, str] = {}
     file_of: dict[str, str] = {}
@@ -126,11 +146,14 @@ def load_rulebase(directory: Path | str | None = None) -> RuleBase:
         directory=folder,
         name=str(manifest.get("name", "")),
         version=manifest["version"],
-        sha256=hash_rule_files([folder / MANIFEST, folder / VOCABULARY, *rule_files]),
+        sha256=hash_rule_files(
+            [folder / name for name in dict.fromkeys(data_files) if (folder / name).is_file()] + rule_files
+        ),
         vocabulary=vocabulary,
         rules=tuple(rules),
         layer_of=layer_of,
         file_of=file_of,
+        bibliography=bibliography,
     )
     problems += load_errors(rulebase)
     if problems:

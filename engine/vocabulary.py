@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, ValidationError, model_validator
 
 from engine.errors import RuleBaseError
+from engine.follow_up_spec import FollowUpSpec
 
 SIDES = ("left", "right")
 #: The family of interventions a red flag never withholds (stopping and offloading is the safe advice).
@@ -159,6 +160,7 @@ class Vocabulary(BaseModel):
     outcome_scores: dict[str, Range] = {}
     #: v1 words kept so v1 files stay valid, but no rule concludes them any more (brief v2 section 1).
     deprecated: dict[str, list[str]] = {}
+    follow_up: FollowUpSpec | None = None  # MCIDs, left-right MDC and verdict texts for comparing visits
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Vocabulary:

@@ -98,7 +98,8 @@ def test_asymmetry_change(engine):
         engine,
     )
     (gap,) = result.asymmetry
-    assert (gap.before, gap.after, gap.change, gap.verdict) == (4.5, 1.0, -3.5, "smaller")
+    assert (gap.before, gap.after, gap.change, gap.verdict) == (4.5, 1.0, -3.5, "better")
+    assert (gap.stiffer_side, gap.stiffer_change, gap.other_change) == ("left", 3.5, 0.0)
 
 
 def test_both_sided_items_are_expanded_to_left_and_right(engine):
@@ -127,8 +128,10 @@ def test_followup_pair_left_improved_by_3_5_cm(engine):
     assert ("risk", "achilles_tendinopathy") in resolved
     assert result.warnings == []
     assert compare(VISIT1, VISIT2, engine).to_json() == result.to_json()
-    reverse = compare(VISIT2, VISIT1, engine)
-    assert ("finding", "limited_dorsiflexion") in {(i.kind, i.id) for i in reverse.side("left").appeared}
+    reverse = compare(VISIT2, VISIT1, engine)  # given backwards: judged in date order all the same
+    assert reverse.visits_swapped and not result.visits_swapped
+    assert reverse.sides == result.sides and reverse.outcomes == result.outcomes
+    assert "reverse order" in reverse.warnings[0]
 
 
 def test_a_new_referral_overrides_progression(engine):
@@ -160,12 +163,13 @@ def test_compare_command_text_json_html():
     assert html.exit_code == 0 and "</html>" in html.stdout
 
 
-def test_compare_command_warns_on_different_case_ids_and_fails_on_invalid_file():
+def test_compare_command_refuses_different_case_ids_and_fails_on_invalid_file():
     runner = CliRunner()
     other = str(REPO / "examples" / "bilateral-restriction.yaml")
     result = runner.invoke(main, ["compare", VISIT1, other])
-    assert result.exit_code == 0
-    assert "warning: case ids differ" in result.stderr
+    assert result.exit_code == 1
+    assert "visits of different cases (case_id RUN-0142 and RUN-0233)" in result.stderr
+    assert VISIT1 in result.stderr and "Traceback" not in result.output
     bad = str(REPO / "tests" / "bad_cases" / "bad-sex.yaml")
     result = runner.invoke(main, ["compare", VISIT1, bad])
     assert result.exit_code == 1
