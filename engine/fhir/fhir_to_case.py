@@ -1,0 +1,329 @@
+"""FHIR R4 in, case file out: Patient, Encounter, Observations and Conditions mapped to the case contract.
+
+Everything the mapping does not understand becomes an Issue (shown in an OperationOutcome, in the card detail or
+on stderr), never a silent drop. The table of codes is in docs/fhir-mapping.md.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.fhir._build import number
+from engine.fhir._codes import (
+    CASE_ID_SYSTEM,
+    SITE_SIDES,
+    SNOMED,
+    SNOMED_EQUIVALENTS,
+    code_system,
+    extension_url,
+)
+from engine.fhir._collect import Found, collect
+from engine.fhir._observations import ObservationReader
+from engine.fhir.outcome import Issue
+from engine.vocabulary import Vocabulary
+
+CONDITION_KINDS = {"symptom-site": "symptom_sites", "red-flag": "red_flags", "condition": "conditions"}
+INACTIVE = {"inactive", "resolved", "remission"}
+NOT_TRUE = {"refuted", "entered-in-error"}
+
+
+@dataclass
+class MappedCase:
+    """The case the FHIR data maps to, and what could not be mapped."""
+
+    case: dict[str, Any]
+    issues: list[Issue] = field(default_factory=list)
+
+
+def word_of(concept: Any, kinds: dict[str, str], vocabulary: Vocabulary) -> tuple[str, str] | None:
+    """(project kind, vocabulary word) of a CodeableConcept: the project code first, else its SNOMED CT twin."""
+    for coding in (concept.coding if concept else None) or []:
+        for kind, section in kinds.items():
+            if coding.system == code_system(kind) and coding.code in vocabulary.data.get(section, {}):
+                return kind, coding.code
+    for coding in (concept.coding if concept else None) or []:
+        if coding.system == SNOMED:
+            for kind in kinds:
+                for word, (code, _) in SNOMED_EQUIVALENTS.get(kind, {}).items():
+                    if code == coding.code and word in vocabulary.data.get(kinds[kind], {}):
+                        return kind, word
+    return None
+
+
+def shown(concept: Any) -> str:
+    if concept is None:
+        return "no code"
+    codes = [f"{c.system or '?'}|{c.code}" for c in concept.coding or []]
+    return ", ".join(codes) or (concept.text or "no code")
+
+
+def sides_of(sites: list[Any], where: str, issues: list[Issue]) -> str | None:
+    """'left', 'right', 'both' from bodySite codings; None when no side is given."""
+    sides: set[str] = set()
+    for site in sites:
+        codes = [c.code for c in site.coding or [] if c.system == SNOMED]
+        known = [SITE_SIDES[c] for c in codes if c in SITE_SIDES]
+        if known:
+            sides.update(known)
+        elif codes or site.coding:
+            sides.update(("left", "right"))
+            issues.append(
+                Issue(
+                    "warning",
+                    "code-invalid",
+                    f"bodySite {shown(site)} names no leg; read as both legs",
+                    f"{where}.bodySite",
+                )
+            )
+    if not sides:
+        return None
+    return sides.pop() if len(sides) == 1 else "both"
+
+
+class _Mapper:
+    def __init__(self, vocabulary: Vocabulary, visit_date: str | None) -> None:
+        self.vocabulary = vocabulary
+        self.visit_date = visit_date
+        self.issues: list[Issue] = []
+        self.case: dict[str, Any] = {}
+
+    def run(self, document: Any) -> MappedCase:
+        found, self.issues = collect(document)
+        by_type: dict[str, list[Found]] = {}
+        for item in found:
+            by_type.setdefault(item.model.get_resource_type(), []).append(item)
+        patients = by_type.pop("Patient", [])
+        encounters = by_type.pop("Encounter", [])
+        observations = by_type.pop("Observation", [])
+        conditions = by_type.pop("Condition", [])
+        for kind, items in by_type.items():
+            for item in items:
+                self.issues.append(Issue("warning", "not-supported", f"{kind} is not used by this engine", item.where))
+        patient = self._only(patients, "Patient")
+        encounter = self._only(encounters, "Encounter")
+        self.case["case_id"] = self._case_id(patient, encounter)
+        visit = self._visit_date(encounter, observations + conditions)
+        if visit:
+            self.case["visit_date"] = visit
+        reader = ObservationReader(self.vocabulary, self.issues)
+        for item in observations:
+            reader.read(item)
+        info = self._patient(patient, visit, reader)
+        if info:
+            self.case["patient"] = info
+        self.case.update(reader.case_sections())
+        self._conditions(conditions)
+        if patient is not None:
+            self._extensions(patient)
+        order = (
+            "case_id",
+            "visit_date",
+            "patient",
+            "measurements",
+            "signs",
+            "symptoms",
+            "red_flags",
+            "screening",
+            "conditions",
+            "outcomes",
+            "extensions",
+        )
+        return MappedCase({k: self.case[k] for k in order if k in self.case}, self.issues)
+
+    def _only(self, items: list[Found], kind: str) -> Found | None:
+        for extra in items[1:]:
+            self.issues.append(
+                Issue("warning", "business-rule", f"more than one {kind}: only the first is used", extra.where)
+            )
+        return items[0] if items else None
+
+    def _case_id(self, patient: Found | None, encounter: Found | None) -> str:
+        for item in (encounter, patient):
+            for identifier in (item.model.identifier or []) if item else []:
+                if identifier.system == CASE_ID_SYSTEM and identifier.value:
+                    return identifier.value
+        for item in (encounter, patient):
+            if item and item.model.id:
+                return item.model.id
+        self.issues.append(Issue("warning", "required", "no Patient or Encounter id; the case is called 'fhir-case'"))
+        return "fhir-case"
+
+    def _visit_date(self, encounter: Found | None, items: list[Found]) -> str | None:
+        if self.visit_date:
+            return self.visit_date
+        if encounter and encounter.model.period and encounter.model.period.start:
+            return (
+                encounter.model.period.start.date().isoformat()
+                if isinstance(encounter.model.period.start, datetime.datetime)
+                else str(encounter.model.period.start)[:10]
+            )
+        dates = sorted(
+            {
+                str(d)[:10]
+                for d in (
+                    getattr(i.model, "effectiveDateTime", None) or getattr(i.model, "recordedDate", None) for i in items
+                )
+                if d
+            }
+        )
+        if len(dates) > 1:
+            self.issues.append(
+                Issue(
+                    "warning",
+                    "business-rule",
+                    f"data from {len(dates)} dates ({dates[0]} to {dates[-1]}); visit date is the last",
+                )
+            )
+        return dates[-1] if dates else None
+
+    def _patient(self, patient: Found | None, visit: str | None, reader: ObservationReader) -> dict[str, Any]:
+        info: dict[str, Any] = {}
+        if reader.age is not None:
+            info["age"] = reader.age
+        elif patient is not None and patient.model.birthDate:
+            born = patient.model.birthDate
+            if isinstance(born, str):  # a partial date (year or year-month) is too vague for an age
+                self.issues.append(
+                    Issue(
+                        "warning",
+                        "incomplete",
+                        f"birthDate {born} is not a full date; no age",
+                        f"{patient.where}.birthDate",
+                    )
+                )
+            else:
+                on = datetime.date.fromisoformat(visit) if visit else datetime.date.today()
+                if not visit:
+                    self.issues.append(
+                        Issue(
+                            "information",
+                            "informational",
+                            "no visit date: age counted to today",
+                            f"{patient.where}.birthDate",
+                        )
+                    )
+                info["age"] = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+        if patient is not None and patient.model.gender:
+            info["sex"] = patient.model.gender
+        info.update(reader.patient_fields)
+        return info
+
+    def _conditions(self, conditions: list[Found]) -> None:
+        symptoms: list[dict[str, Any]] = []
+        flags: list[tuple[str, str | None]] = []
+        words: list[str] = []
+        for item in conditions:
+            model = item.model
+            status = (
+                model.clinicalStatus.coding[0].code if model.clinicalStatus and model.clinicalStatus.coding else None
+            )
+            verified = (
+                model.verificationStatus.coding[0].code
+                if model.verificationStatus and model.verificationStatus.coding
+                else None
+            )
+            if status in INACTIVE or verified in NOT_TRUE:
+                self.issues.append(
+                    Issue(
+                        "information",
+                        "informational",
+                        f"{shown(model.code)} is {status or verified}: not used",
+                        item.where,
+                    )
+                )
+                continue
+            found = word_of(model.code, CONDITION_KINDS, self.vocabulary)
+            if found is None:
+                self.issues.append(
+                    Issue(
+                        "warning",
+                        "code-unknown",
+                        f"Condition code {shown(model.code)} is not in the engine's vocabulary",
+                        f"{item.where}.code",
+                    )
+                )
+                continue
+            kind, word = found
+            side = sides_of(model.bodySite or [], item.where, self.issues)
+            if kind == "symptom-site":
+                symptoms.append(self._symptom(item, word, side))
+            elif kind == "red-flag":
+                flags.append((word, side))
+            else:
+                if side:
+                    self.issues.append(
+                        Issue(
+                            "information",
+                            "informational",
+                            f"condition {word} applies to the patient; its bodySite is not used",
+                            f"{item.where}.bodySite",
+                        )
+                    )
+                words.append(word)
+        if symptoms:
+            self.case["symptoms"] = symptoms
+        if flags:
+            self.case["red_flags"] = self._red_flags(flags)
+        if words:
+            self.case["conditions"] = list(dict.fromkeys(words))
+
+    def _symptom(self, item: Found, site: str, side: str | None) -> dict[str, Any]:
+        if side is None:
+            self.issues.append(
+                Issue(
+                    "warning",
+                    "incomplete",
+                    f"symptom {site} has no bodySite; read as both legs",
+                    f"{item.where}.bodySite",
+                )
+            )
+        symptom: dict[str, Any] = {"site": site, "side": side or "both"}
+        values = {ext.url: ext for ext in item.model.extension or []}
+        for name in ("weeks", "severity"):
+            ext = values.pop(extension_url(f"symptom-{name}"), None)
+            if ext is not None and ext.valueDecimal is not None:
+                symptom[name] = number(ext.valueDecimal)
+        onset = values.pop(extension_url("symptom-onset"), None)
+        if "weeks" not in symptom and item.model.onsetDateTime and self.case.get("visit_date"):
+            started = item.model.onsetDateTime
+            started = started.date() if isinstance(started, datetime.datetime) else started
+            if isinstance(started, datetime.date):
+                symptom["weeks"] = max(0, (datetime.date.fromisoformat(self.case["visit_date"]) - started).days // 7)
+        if onset is not None and onset.valueCode:
+            symptom["onset"] = onset.valueCode
+        for url in values:
+            self.issues.append(Issue("warning", "not-supported", f"extension {url} is not used", item.where))
+        return symptom
+
+    def _red_flags(self, flags: list[tuple[str, str | None]]) -> list[str] | dict[str, str]:
+        if all(side is None for _, side in flags):
+            return list(dict.fromkeys(word for word, _ in flags))
+        out: dict[str, str] = {}
+        for word, side in flags:
+            if side is None:
+                self.issues.append(
+                    Issue(
+                        "warning", "incomplete", f"red flag {word} has no bodySite while others do; it covers both legs"
+                    )
+                )
+            side = side or "both"
+            out[word] = "both" if word in out and out[word] != side else side
+        return out
+
+    def _extensions(self, patient: Found) -> None:
+        for ext in patient.model.extension or []:
+            if ext.url == extension_url("case-extensions") and ext.valueString:
+                try:
+                    self.case["extensions"] = json.loads(ext.valueString)
+                except ValueError:
+                    self.issues.append(Issue("error", "value", "case-extensions is not JSON", patient.where))
+            else:
+                self.issues.append(Issue("warning", "not-supported", f"extension {ext.url} is not used", patient.where))
+
+
+def fhir_to_case(document: Any, vocabulary: Vocabulary, visit_date: str | None = None) -> MappedCase:
+    """The case a Bundle, a resource or a CDS Hooks prefetch maps to; `visit_date` overrides the one found."""
+    return _Mapper(vocabulary, visit_date).run(document)
