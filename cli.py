@@ -15,6 +15,8 @@ import click
 
 from engine.api import Engine
 from engine.cli_rules import rules
+from engine.cli_service import COMMANDS as SERVICE_COMMANDS
+from engine.cli_service import record_cli_assessment
 from engine.cli_support import EPILOG, EXIT_INVALID, EXIT_NOT_FOUND, engine_of, fail, reports_errors
 from engine.errors import KineticChainError
 from engine.explanation import node_link
@@ -24,7 +26,7 @@ from engine.version import __version__
 from engine.why import explain as explain_item
 from engine.why import render_tree
 
-REPORT_FORMATS = ("text", "json", "markdown", "html")
+REPORT_FORMATS = ("text", "json", "markdown", "html", "fhir")
 
 
 @click.group(epilog=EPILOG)
@@ -59,6 +61,12 @@ def render(assessment: Any, fmt: str, engine: Engine) -> str:
         from engine.report_html import render_html
 
         return render_html(assessment, engine.rulebase.vocabulary)
+    if fmt == "fhir":
+        from engine.fhir import assessment_bundle
+
+        return (
+            json.dumps(assessment_bundle(assessment, engine.rulebase.vocabulary), indent=2, ensure_ascii=False) + "\n"
+        )
     return render_text(assessment)
 
 
@@ -68,8 +76,10 @@ def render(assessment: Any, fmt: str, engine: Engine) -> str:
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report here instead of stdout."
 )
+@click.option("--audit", is_flag=True, help="Also write an audit record per case to the store (--db).")
+@click.option("--db", default="kinetic-chain.sqlite3", show_default=True, help="Audit store: SQLite file or URL.")
 @click.pass_context
-def assess(ctx: click.Context, cases: tuple[str, ...], fmt: str, output: str | None) -> None:
+def assess(ctx: click.Context, cases: tuple[str, ...], fmt: str, output: str | None, audit: bool, db: str) -> None:
     """Assess one or more case files (YAML or JSON; '-' reads stdin).
 
     With several cases, JSON output is an array; a bad file is reported on stderr and the others are
@@ -81,11 +91,16 @@ def assess(ctx: click.Context, cases: tuple[str, ...], fmt: str, output: str | N
     """
     if fmt == "html" and len(cases) > 1:
         raise click.UsageError("--format html writes one page per case; use 'kinetic-chain batch --report-dir DIR'")
+    if fmt == "fhir" and len(cases) > 1:
+        raise click.UsageError("--format fhir writes one Bundle per case; assess one case at a time")
     engine = engine_of(ctx)
     results, failed = [], False
     for case in cases:
         try:
-            results.append(engine.assess(case))
+            valid = engine.load_case(case)
+            results.append(engine.assess(valid))
+            if audit:
+                record_cli_assessment(valid, results[-1], db)
         except KineticChainError as error:
             click.echo(str(error), err=True)
             failed = True
@@ -251,6 +266,8 @@ def compare(ctx: click.Context, before: str, after: str, fmt: str) -> None:
 
 
 main.add_command(rules)
+for _command in SERVICE_COMMANDS:
+    main.add_command(_command)
 
 if __name__ == "__main__":
     main()

@@ -24,12 +24,17 @@ from engine.api import Engine
 from engine.errors import KineticChainError
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
+FHIR_SUFFIX = ".fhir.json"  # FHIR documents (examples/fhir/) sit beside case files but are not case files
 STATUSES = ("plan", "refer", "refer_urgently", "invalid")
 TOP = 5
 
 
 def _case_files(folder: Path) -> list[str]:
-    found = (f for f in folder.rglob("*") if f.is_file() and f.suffix.lower() in CASE_SUFFIXES)
+    found = (
+        f
+        for f in folder.rglob("*")
+        if f.is_file() and f.suffix.lower() in CASE_SUFFIXES and not f.name.lower().endswith(FHIR_SUFFIX)
+    )
     return sorted(str(f) for f in found)
 
 

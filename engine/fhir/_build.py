@@ -66,8 +66,16 @@ def validated(data: dict[str, Any]) -> dict[str, Any]:
     return as_json(resource(data))
 
 
+def full_url(data: dict[str, Any]) -> str:
+    """A Bundle entry's fullUrl: urn:uuid: of the id when it is a UUID, else a stable UUID of type and id."""
+    try:
+        return f"urn:uuid:{uuid.UUID(data['id'])}"
+    except ValueError:
+        return f"urn:uuid:{stable_uuid(data['resourceType'], data['id'])}"
+
+
 def entry(data: dict[str, Any]) -> dict[str, Any]:
-    return {"fullUrl": f"urn:uuid:{data['id']}", "resource": data}
+    return {"fullUrl": full_url(data), "resource": data}
 
 
 def number(value: Any) -> int | float:

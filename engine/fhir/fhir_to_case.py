@@ -31,9 +31,10 @@ class MappedCase:
 
 
 class _Mapper:
-    def __init__(self, vocabulary: Vocabulary, visit_date: str | None) -> None:
+    def __init__(self, vocabulary: Vocabulary, visit_date: str | None, patient_id: str | None) -> None:
         self.vocabulary = vocabulary
         self.visit_date = visit_date
+        self.patient_id = patient_id
         self.issues: list[Issue] = []
         self.case: dict[str, Any] = {}
 
@@ -42,10 +43,10 @@ class _Mapper:
         by_type: dict[str, list[Found]] = {}
         for item in found:
             by_type.setdefault(item.model.get_resource_type(), []).append(item)
-        patients = by_type.pop("Patient", [])
-        encounters = by_type.pop("Encounter", [])
-        observations = by_type.pop("Observation", [])
-        conditions = by_type.pop("Condition", [])
+        patients = self._of_patient(by_type.pop("Patient", []), "id")
+        encounters = self._of_patient(by_type.pop("Encounter", []), "subject")
+        observations = self._of_patient(by_type.pop("Observation", []), "subject")
+        conditions = self._of_patient(by_type.pop("Condition", []), "subject")
         for kind, items in by_type.items():
             for item in items:
                 self.issues.append(Issue("warning", "not-supported", f"{kind} is not used by this engine", item.where))
@@ -79,6 +80,22 @@ class _Mapper:
             "extensions",
         )
         return MappedCase({k: self.case[k] for k in order if k in self.case}, self.issues)
+
+    def _of_patient(self, items: list[Found], attribute: str) -> list[Found]:
+        """With a patient id given (a CDS Hooks context), data of any other patient is refused, never mixed in."""
+        if self.patient_id is None:
+            return items
+        kept = []
+        for item in items:
+            value = getattr(item.model, attribute)
+            ref = value if attribute == "id" else (value.reference if value is not None else None)
+            if ref is not None and ref.rsplit("/", 1)[-1] != self.patient_id:
+                self.issues.append(
+                    Issue("error", "conflict", f"belongs to {ref}, not Patient/{self.patient_id}", item.where)
+                )
+            else:
+                kept.append(item)
+        return kept
 
     def _only(self, items: list[Found], kind: str) -> Found | None:
         for extra in items[1:]:
@@ -169,6 +186,9 @@ class _Mapper:
                 self.issues.append(Issue("warning", "not-supported", f"extension {ext.url} is not used", patient.where))
 
 
-def fhir_to_case(document: Any, vocabulary: Vocabulary, visit_date: str | None = None) -> MappedCase:
-    """The case a Bundle, a resource or a CDS Hooks prefetch maps to; `visit_date` overrides the one found."""
-    return _Mapper(vocabulary, visit_date).run(document)
+def fhir_to_case(
+    document: Any, vocabulary: Vocabulary, visit_date: str | None = None, patient_id: str | None = None
+) -> MappedCase:
+    """The case a Bundle, a resource or a CDS Hooks prefetch maps to; `visit_date` overrides the one found;
+    with `patient_id`, resources of another patient are refused with a 'conflict' issue."""
+    return _Mapper(vocabulary, visit_date, patient_id).run(document)
