@@ -193,10 +193,10 @@ class _Writer:
                 **more,
             )
         flags = self.case.get("red_flags") or []
-        pairs = flags.items() if isinstance(flags, dict) else [(flag, None) for flag in flags]
+        pairs = flags.items() if isinstance(flags, dict) else [(flag, None) for flag in dict.fromkeys(flags)]
         for flag, side in pairs:
             self.condition(f"red-flag-{flag}", "red-flag", flag, self.vocabulary.label("red_flag", flag), side)
-        for word in self.case.get("conditions") or []:
+        for word in dict.fromkeys(self.case.get("conditions") or []):
             self.condition(f"condition-{word}", "condition", word, self.vocabulary.label("condition", word), None)
 
 
