@@ -21,6 +21,8 @@ from engine.fhir._observations import ObservationReader
 from engine.fhir.outcome import Issue
 from engine.vocabulary import Vocabulary
 
+GENDERS = ("female", "male", "other", "unknown")
+
 
 @dataclass
 class MappedCase:
@@ -170,8 +172,17 @@ class _Mapper:
                         )
                     )
                 info["age"] = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-        if patient is not None and patient.model.gender:
+        if patient is not None and patient.model.gender in GENDERS:
             info["sex"] = patient.model.gender
+        elif patient is not None and patient.model.gender:
+            self.issues.append(
+                Issue(
+                    "error",
+                    "code-invalid",
+                    f"gender {patient.model.gender!r} is not an AdministrativeGender (male, female, other, unknown)",
+                    f"{patient.where}.gender",
+                )
+            )
         info.update(reader.patient_fields)
         return info
 
