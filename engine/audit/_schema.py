@@ -77,7 +77,7 @@ APPEND_ONLY = (audit_records, cards, feedback)
 _PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION kc_append_only() RETURNS trigger AS $$
 BEGIN
-  RAISE EXCEPTION 'kinetic-chain audit tables are append-only (% on %)', TG_OP, TG_TABLE_NAME;
+  RAISE EXCEPTION 'kinetic-chain audit tables are append-only (%% on %%)', TG_OP, TG_TABLE_NAME;
 END;
 $$ LANGUAGE plpgsql
 """
