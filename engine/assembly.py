@@ -16,6 +16,7 @@ from engine.result import (
     Compensation,
     Evidence,
     Finding,
+    Presentation,
     Question,
     Recommendation,
     Referral,
@@ -25,9 +26,8 @@ from engine.result import (
 )
 from engine.rule_model import ANY, Rule
 from engine.rulebase import RuleBase
+from engine.status import judge_status
 from engine.version import __version__
-
-URGENCY_ORDER = ("urgent", "soon", "routine")
 
 
 class _Builder:
@@ -114,6 +114,30 @@ def _order(vocabulary_words: list[str]) -> Any:
     return lambda item: (position.get(item.id, len(position)), item.side)
 
 
+def _held(b: _Builder, fact: dict[str, Any], label: str) -> Withheld | None:
+    """The Withheld item for a recommendation a red flag or a missing screen holds back, else None."""
+    name, side = fact["name"], fact["side"]
+    withheld_key, pending_key = fact_key("withheld", name, side), fact_key("pending", name, side)
+    keys = [key for key in (withheld_key, pending_key) if key in b.derivation.facts]
+    if not keys:
+        return None
+    flags = b.premises_of(withheld_key, "red_flag") if withheld_key in b.derivation.facts else []
+    questions = sorted({rule.then.pending for rule in b.rules_of(pending_key)}) if pending_key in keys else []
+    reason = "pending"
+    if flags:
+        reason = "medical_clearance" if any(b.vocabulary.is_whole_patient(f) for f in flags) else "red_flag"
+    parts = [b.common(b.derivation.facts[key], label) for key in keys]
+    rules = sorted({rule for part in parts for rule in part["rules"]})
+    return Withheld(
+        **{**parts[0], "id": name, "rules": rules, "grade": strongest(*(p["grade"] for p in parts))},
+        family=b.vocabulary.interventions[name].family,
+        reason=reason,
+        withheld_by=sorted(r["name"] for r in b.facts("referral") if r["side"] == side) if flags else [],
+        red_flags=flags,
+        questions=questions,
+    )
+
+
 def _recommendations(b: _Builder) -> tuple[list[Recommendation], list[Withheld], list[Blocked]]:
     recommended, withheld, blocked = [], [], []
     for fact in b.facts("recommendation"):
@@ -121,37 +145,31 @@ def _recommendations(b: _Builder) -> tuple[list[Recommendation], list[Withheld],
         rules = b.rules_of(fact["key"])
         first = min(rules, key=lambda rule: (rule.then.priority, rule.id))
         spec = b.vocabulary.interventions[name]
-        common = b.common(fact)
-        withheld_key, blocked_key = fact_key("withheld", name, side), fact_key("blocked", name, side)
-        if withheld_key in b.derivation.facts:
-            withheld.append(
-                Withheld(
-                    **{**b.common(b.derivation.facts[withheld_key], spec.label), "id": name},
-                    family=spec.family,
-                    withheld_by=sorted(r["name"] for r in b.facts("referral") if r["side"] == side),
-                    red_flags=b.premises_of(withheld_key, "red_flag"),
-                )
-            )
+        held = _held(b, fact, spec.label)
+        if held is not None:  # held back first: its blocks matter only once it is cleared
+            withheld.append(held)
+            continue
+        blocked_key = fact_key("blocked", name, side)
         if blocked_key in b.derivation.facts:
             blocked.append(
                 Blocked(
                     **{**b.common(b.derivation.facts[blocked_key], spec.label), "id": name},
                     family=spec.family,
-                    conditions=b.premises_of(blocked_key, "condition", "red_flag", "finding"),
+                    conditions=b.premises_of(blocked_key, "condition", "red_flag", "finding", "presentation"),
                     alternative=_alternative(b, name, side),
                 )
             )
-        if withheld_key in b.derivation.facts or blocked_key in b.derivation.facts:
             continue
         warning_key = fact_key("warning", name, side)
         warnings = (
             sorted({rule.then.warning for rule in b.rules_of(warning_key)}) if warning_key in b.derivation.facts else []
         )
+        preventive = all(rule.then.preventive for rule in rules) and spec.preventive_dose
         recommended.append(
             Recommendation(
-                **common,
+                **b.common(fact),
                 family=spec.family,
-                dose=first.then.dose or spec.dose,
+                dose=first.then.dose or (spec.preventive_dose if preventive else spec.dose),
                 dose_source=spec.dose_source,
                 priority=first.then.priority,
                 warnings=warnings,
@@ -191,12 +209,21 @@ def _would_block(b: _Builder, rule: Rule, candidate: str, side: str) -> bool:
 
 
 def _referrals(b: _Builder) -> list[Referral]:
+    order = b.vocabulary.words("urgencies")
     referrals = []
     for fact in b.facts("referral"):
         rules = b.rules_of(fact["key"])
-        urgency = min((rule.then.urgency for rule in rules), key=URGENCY_ORDER.index)
-        referrals.append(Referral(**b.common(fact), urgency=urgency, red_flags=b.premises_of(fact["key"], "red_flag")))
-    return _merge_sides(sorted(referrals, key=lambda r: (URGENCY_ORDER.index(r.urgency), r.id, r.side)))
+        flags = b.premises_of(fact["key"], "red_flag")
+        referrals.append(
+            Referral(
+                **b.common(fact),
+                urgency=min((rule.then.urgency for rule in rules), key=order.index),
+                red_flags=flags,
+                whole_patient=any(b.vocabulary.is_whole_patient(flag) for flag in flags),
+                notes=sorted({rule.then.qualifier for rule in rules if rule.then.qualifier}),
+            )
+        )
+    return _merge_sides(sorted(referrals, key=lambda r: (order.index(r.urgency), r.id, r.side)))
 
 
 def assemble(case: BaseModel, derivation: Derivation, rulebase: RuleBase) -> Assessment:
@@ -220,12 +247,13 @@ def assemble(case: BaseModel, derivation: Derivation, rulebase: RuleBase) -> Ass
             )
         compensations[(fact["name"], fact["side"])] = item
     risks = [Risk(**b.common(f)) for f in b.facts("risk")]
-    questions = [Question(**b.common(f, vocabulary.data["questions"][f["name"]])) for f in b.facts("question")]
+    presentations = [Presentation(**b.common(f)) for f in b.facts("presentation")]
+    questions = [Question(**b.common(f, vocabulary.questions[f["name"]].label)) for f in b.facts("question")]
     recommendations, withheld, blocked = _recommendations(b)
     referrals = _referrals(b)
-    status = "plan"
-    if referrals:
-        status = "refer_urgently" if any(r.urgency == "urgent" for r in referrals) else "refer"
+    questions = _merge_sides(sorted(questions, key=_order(vocabulary.words("questions"))))
+    status, status_text = judge_status(vocabulary, referrals, questions, recommendations, withheld)
+    echo = case.model_dump(mode="json", exclude_none=True)
     return Assessment(
         case_id=case.case_id,
         visit_date=case.visit_date.isoformat() if case.visit_date else None,
@@ -233,13 +261,17 @@ def assemble(case: BaseModel, derivation: Derivation, rulebase: RuleBase) -> Ass
         engine_version=__version__,
         rulebase=RuleBaseIdentity(**rulebase.identity()),
         status=status,
+        status_text=status_text,
         referrals=referrals,
+        presentations=_merge_sides(sorted(presentations, key=_order(vocabulary.words("presentations")))),
         findings=_merge_sides(sorted(findings, key=_order(vocabulary.words("findings")))),
         compensations=_merge_sides(sorted(compensations.values(), key=_order(vocabulary.words("compensations")))),
         risks=_merge_sides(sorted(risks, key=_order(vocabulary.words("risks")))),
         recommendations=recommendations,
         withheld=withheld,
         blocked=blocked,
-        questions=_merge_sides(sorted(questions, key=_order(vocabulary.words("questions")))),
+        questions=questions,
+        case={key: value for key, value in echo.items() if key != "extensions"},
+        extensions=echo.get("extensions"),
         explanation=node_link(b.graph),
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from engine.rule_model import ANY, COMPARISONS, UNSIDED_KINDS, Condition, Rule
+from engine.rule_model import ANY, COMPARISONS, UNSIDED_KINDS, Bounds, Condition, Rule, Where
 
 GATE_KIND = "case_complete"
 CATCH_ALL = "$catch_all"
@@ -38,7 +38,23 @@ def compile_condition(condition: Condition, anchor: str | None) -> dict[str, Any
         terms.append({"observed": condition.observed})
     if condition.families:
         terms.append(_one_of("family", condition.families))
+    if condition.where is not None:
+        terms += _where_terms(condition.where)
     return {"$and": terms}
+
+
+def _where_terms(where: Where) -> list[dict[str, Any]]:
+    terms: list[dict[str, Any]] = []
+    for field, value in where.terms().items():
+        if value == "absent":
+            terms.append({"$nex": {field: 1}})
+        elif isinstance(value, Bounds):
+            terms += [{COMPARISONS[key]: {field: bound}} for key, bound in value.bounds().items()]
+        elif isinstance(value, bool):
+            terms.append({field: value})
+        else:
+            terms.append(_one_of(field, value if isinstance(value, list) else [value]))
+    return terms
 
 
 def alias(index: int) -> str:

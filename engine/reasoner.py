@@ -13,13 +13,16 @@ from durable.engine import Host
 
 from engine.compiler import GATE_KIND, anchor_index, compile_rulebase
 from engine.facts import make_fact
-from engine.rule_model import Rule
+from engine.rule_model import UNSIDED_KINDS, Rule
 from engine.rulebase import RuleBase
 from engine.vocabulary import Vocabulary
 
 _ruleset_numbers = itertools.count(1)
 #: The only fact fields a compiled rule can test; nothing else is sent to durable-rules.
-MATCHED_FIELDS = ("kind", "name", "side", "opposite", "key", "value", "observed", "family")
+MATCHED_FIELDS = (
+    "kind", "name", "side", "opposite", "key", "value", "observed", "family",
+    "onset", "onset_recorded", "weeks", "severity", "result",
+)  # fmt: skip
 #: durable-rules 2.0.28 misreads numbers that JSON writes in exponent form (it crashed or dropped facts on
 #: 0 < |x| < 1e-4). Rule thresholds are 0 or at least 0.001 in size (checked at load), so a smaller non-zero
 #: value is sent as +/-0.0001: every comparison with a threshold keeps its outcome.
@@ -28,10 +31,10 @@ SMALLEST_SENT = 1e-4
 
 def durable_fact(fact: dict[str, Any], sid: str) -> dict[str, Any]:
     """The part of a fact the rules match on, with numbers durable-rules reads correctly."""
-    sent = {field: fact[field] for field in MATCHED_FIELDS if field in fact}
-    value = sent.get("value")
-    if isinstance(value, float) and value != 0 and abs(value) < SMALLEST_SENT:
-        sent["value"] = math.copysign(SMALLEST_SENT, value)
+    sent = {name: fact[name] for name in MATCHED_FIELDS if name in fact}
+    for name, value in sent.items():
+        if isinstance(value, float) and value != 0 and abs(value) < SMALLEST_SENT:
+            sent[name] = math.copysign(SMALLEST_SENT, value)
     return {**sent, "sid": sid}
 
 
@@ -126,9 +129,11 @@ def conclude(
 ) -> dict[str, Any]:
     """The fact a rule concludes from the facts it matched; it sits on the anchor's limb."""
     then = rule.then
-    if then.name is None:  # withheld / blocked / warning act on the recommendation matched
+    if then.name is None:  # withheld / pending / blocked / warning act on the recommendation matched
         target = next(p for p in premises if p["kind"] == "recommendation")
         return make_fact(then.kind, target["name"], target["side"])
+    if then.kind in UNSIDED_KINDS:  # a derived patient condition belongs to no limb
+        return make_fact(then.kind, then.name, "none")
     extra: dict[str, Any] = {}
     if then.kind == "compensation":
         extra["observed"] = bool(then.observed)

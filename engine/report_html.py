@@ -6,7 +6,7 @@ from html import escape
 from typing import Any
 
 from engine.graph_svg import SVG_NS, render_svg
-from engine.report_text import GRADES, STATUS_TEXT
+from engine.report_text import GRADES, URGENCY_TEXT, held_because
 from engine.result import Assessment, Finding, Item
 
 SYMBOLS = {"below": "below", "at_most": "at most", "at_least": "at least", "above": "above"}
@@ -16,8 +16,13 @@ CHECKS = {
     "at_least": lambda v, b: v >= b,
     "above": lambda v, b: v > b,
 }
-STATUS_CLASS = {"refer_urgently": "urgent", "refer": "refer", "plan": "plan"}
-STATUS_SHORT = {"refer_urgently": "REFER URGENTLY", "refer": "REFER", "plan": "PLAN"}
+STATUS_CLASS = {
+    "refer_urgently": "urgent", "screen_first": "refer", "refer": "refer", "plan": "plan", "no_action": "plan"
+}  # fmt: skip
+STATUS_SHORT = {
+    "refer_urgently": "REFER URGENTLY", "screen_first": "SCREEN FIRST", "refer": "REFER", "plan": "PLAN",
+    "no_action": "NO ACTION",
+}  # fmt: skip
 CSS = """
 *{box-sizing:border-box}
 body{margin:0;background:#f4f6f8;color:#1f2933;font:14px/1.45 Helvetica,Arial,'DejaVu Sans',sans-serif}
@@ -203,18 +208,19 @@ def _finding_card(finding: Finding, vocabulary: Any, values: dict[tuple[str, str
 def _banner(a: Assessment, vocabulary: Any) -> str:
     if not a.referrals:
         return ""
-    urgency = a.referrals[0].urgency
+    urgency = "urgent" if a.status == "refer_urgently" else "soon"
     items = []
     for r in a.referrals:
         flags = ", ".join(_word(vocabulary, "red_flag", f) for f in r.red_flags) or "-"
         items.append(
-            f"<li><b>{_e(r.label)}</b> &middot; side: <b>{_e(r.side)}</b> &middot; urgency: <b>{_e(r.urgency)}</b>"
+            f"<li><b>{_e(r.label)}</b> &middot; side: <b>{_e(r.side)}</b> &middot; "
+            f"urgency: <b>{_e(URGENCY_TEXT[r.urgency])}</b>"
             f"<br>Red flags: {_e(flags)} <span class='small'>({_e(r.source)}; {_rules(r)})</span></li>"
         )
     held = ", ".join(f"{w.label} ({w.side})" for w in a.withheld)
     blocked = ", ".join(f"{b.label} ({b.side})" for b in a.blocked)
     return (
-        f'<section class="banner {_e(urgency)}" role="alert" id="referral"><h2>{_e(STATUS_TEXT[a.status])}</h2>'
+        f'<section class="banner {_e(urgency)}" role="alert" id="referral"><h2>{_e(a.status_text)}</h2>'
         f"<ul>{''.join(items)}</ul>"
         + (f"<p><b>Withheld until cleared:</b> {_e(held)}</p>" if held else "")
         + (f"<p><b>Blocked:</b> {_e(blocked)}</p>" if blocked else "")
@@ -244,16 +250,14 @@ def _plan(a: Assessment) -> str:
 def _not_recommended(a: Assessment, vocabulary: Any) -> str:
     rows = []
     for w in a.withheld:
-        flags = ", ".join(_word(vocabulary, "red_flag", f) for f in w.red_flags)
-        referrals = ", ".join(_word(vocabulary, "referral", r) for r in w.withheld_by)
-        reason = f"red flag: {flags}" + (f"; pending {referrals}" if referrals else "")
+        reason = held_because(w)
         rows.append(
             [
                 f"<b>{_e(w.label)}</b>",
                 _e(w.side),
                 _tag("withheld"),
                 _e(reason),
-                "after medical clearance",
+                "after the screen" if w.reason == "pending" else "after medical clearance",
                 _rules(w),
             ]
         )

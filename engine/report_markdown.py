@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.report_text import GRADES, STATUS_TEXT, why_lines
+from engine.report_text import GRADES, URGENCY_TEXT, held_because, why_lines
 from engine.result import Assessment, Item
 from engine.why import graph_of
 
@@ -29,11 +29,13 @@ def render_markdown(assessment: Assessment) -> str:
     from engine.graph_mermaid import render_markdown_graph
 
     a = assessment
-    out = [f"# Kinetic-chain assessment: {a.case_id}", "", f"**Status: {STATUS_TEXT[a.status]}**", ""]
+    out = [f"# Kinetic-chain assessment: {a.case_id}", "", f"**Status: {a.status_text}**", ""]
     if a.referrals:
         out.append("> **REFERRAL**")
         for r in a.referrals:
-            out.append(f"> - {r.label} ({r.side}, {r.urgency}): red flags {', '.join(r.red_flags)} - {r.source}")
+            out.append(
+                f"> - {r.label} ({r.side}, {URGENCY_TEXT[r.urgency]}): red flags {', '.join(r.red_flags)} - {r.source}"
+            )
         out.append("")
     out += ["## Findings", ""]
     out += _table(["finding", "side", "grade", "chain", "source"], _items(a.findings))
@@ -58,7 +60,7 @@ def render_markdown(assessment: Assessment) -> str:
     out += _table(["priority", "intervention", "side", "dose", "grade", "warnings", "why"], rows)
     if a.withheld or a.blocked:
         out += ["## Not recommended", ""]
-        rows = [[w.label, w.side, "withheld", ", ".join(w.red_flags), ", ".join(w.withheld_by)] for w in a.withheld]
+        rows = [[w.label, w.side, "withheld", held_because(w), ", ".join(w.withheld_by)] for w in a.withheld]
         rows += [[b.label, b.side, "blocked", ", ".join(b.conditions), b.alternative or "-"] for b in a.blocked]
         out += _table(["intervention", "side", "outcome", "because of", "referral / alternative"], rows)
     if a.questions:

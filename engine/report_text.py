@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import networkx as nx
 
-from engine.result import Assessment, Item
+from engine.result import Assessment, Item, Withheld
 from engine.why import graph_of
 
 GRADES = (
     "Evidence grades: A = systematic review, RCT or prospective cohort; B = cross-sectional, case-control,"
     " small cohort; C = consensus, expert opinion or the article's practice model."
 )
-STATUS_TEXT = {
-    "refer_urgently": "REFER URGENTLY - no exercise advice for the affected limb until cleared",
-    "refer": "REFER - exercise advice withheld for the affected limb until cleared",
-    "plan": "PLAN",
-}
+URGENCY_TEXT = {"emergency": "EMERGENCY", "same_day": "same day", "soon": "within 1-2 weeks", "routine": "routine"}
+
+
+def held_because(item: Withheld) -> str:
+    """Why an item is held back, in the words the status line uses."""
+    if item.reason == "pending":
+        return f"pending {', '.join(item.questions)}"
+    because = f"red flags {', '.join(item.red_flags)}" if item.red_flags else "the referral"
+    until = "until medically cleared" if item.reason == "medical_clearance" else "until the referral has cleared it"
+    pending = f"; also pending {', '.join(item.questions)}" if item.questions else ""
+    referrals = f"; referral {', '.join(item.withheld_by)}" if item.withheld_by else ""
+    return f"{until} ({because}{referrals}{pending})"
 
 
 def patient_line(patient: dict[str, object]) -> str:
@@ -56,16 +63,17 @@ def render_text(assessment: Assessment) -> str:
     out = [
         f"KINETIC-CHAIN ASSESSMENT  {a.case_id}" + (f"  (visit {a.visit_date})" if a.visit_date else ""),
         *([f"Runner: {patient_line(a.patient)}"] if a.patient else []),
-        f"Status: {STATUS_TEXT[a.status]}",
+        f"Status: {a.status_text}",
         f"Engine {a.engine_version} | rule base {a.rulebase.version} (sha256 {a.rulebase.sha256[:12]})",
         "",
     ]
     if a.referrals:
         out.append("!!! REFERRAL !!!")
         for referral in a.referrals:
-            out.append(
-                f"  - {referral.label} - {referral.side}, {referral.urgency}: red flags {', '.join(referral.red_flags)}"
-            )
+            flags = f": red flags {', '.join(referral.red_flags)}" if referral.red_flags else ""
+            scope = " (whole patient)" if referral.whole_patient else ""
+            out.append(f"  - {referral.label} - {referral.side}{scope}, {URGENCY_TEXT[referral.urgency]}{flags}")
+            out += [f"      NOTE: {note}" for note in referral.notes]
             out.append(f"      {referral.source} [grade {referral.grade}]")
         out.append("")
     sections = [
@@ -104,8 +112,7 @@ def render_text(assessment: Assessment) -> str:
     if a.withheld or a.blocked:
         out.append("NOT RECOMMENDED")
         for item in a.withheld:
-            flags, referrals = ", ".join(item.red_flags), ", ".join(item.withheld_by)
-            out.append(f"  - {item.label} - {item.side}: withheld (red flags {flags}; referral {referrals})")
+            out.append(f"  - {item.label} - {item.side}: withheld {held_because(item)}")
         for item in a.blocked:
             alternative = (
                 f"; alternative: {item.alternative}" if item.alternative else "; no unblocked alternative in its family"

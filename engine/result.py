@@ -9,7 +9,8 @@ from pydantic import BaseModel, ConfigDict
 
 Grade = Literal["A", "B", "C"]
 ItemSide = Literal["left", "right", "both"]
-Status = Literal["refer_urgently", "refer", "plan"]
+Status = Literal["refer_urgently", "screen_first", "refer", "plan", "no_action"]
+Urgency = Literal["emergency", "same_day", "soon", "routine"]
 
 
 class _Frozen(BaseModel):
@@ -50,12 +51,17 @@ class Risk(Item):
     pass
 
 
+class Presentation(Item):
+    """A working diagnosis: a symptom with a consistent pattern on this side (not a risk)."""
+
+
 class Recommendation(Item):
     family: str
     dose: str
     dose_source: str
     priority: int
     warnings: list[str] = []
+    core: bool = False
 
 
 class Question(Item):
@@ -63,16 +69,21 @@ class Question(Item):
 
 
 class Referral(Item):
-    urgency: Literal["urgent", "soon", "routine"]
+    urgency: Urgency
     red_flags: list[str]
+    whole_patient: bool = False
+    notes: list[str] = []
 
 
 class Withheld(Item):
-    """An intervention the plan would hold but a red flag withholds for this limb."""
+    """An intervention held back on this limb: until medically cleared (a whole-patient red flag), until the
+    referral has cleared the limb (a limb red flag), or pending a screen question not yet answered."""
 
     family: str
+    reason: Literal["medical_clearance", "red_flag", "pending"]
     withheld_by: list[str]
     red_flags: list[str]
+    questions: list[str] = []
 
 
 class Blocked(Item):
@@ -98,7 +109,9 @@ class Assessment(_Frozen):
     engine_version: str
     rulebase: RuleBaseIdentity
     status: Status
+    status_text: str
     referrals: list[Referral]
+    presentations: list[Presentation] = []
     findings: list[Finding]
     compensations: list[Compensation]
     risks: list[Risk]
@@ -106,6 +119,8 @@ class Assessment(_Frozen):
     withheld: list[Withheld]
     blocked: list[Blocked]
     questions: list[Question]
+    case: dict[str, Any] = {}
+    extensions: dict[str, Any] | None = None
     explanation: dict[str, Any]
 
     def to_dict(self) -> dict[str, Any]:
@@ -119,6 +134,7 @@ class Assessment(_Frozen):
         """Every conclusion, in report order."""
         return [
             *self.referrals,
+            *self.presentations,
             *self.findings,
             *self.compensations,
             *self.risks,

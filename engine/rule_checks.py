@@ -6,22 +6,24 @@ import math
 
 import networkx as nx
 
-from engine.rule_model import ANY, CASE_KINDS, UNSIDED_KINDS, Condition, Rule
+from engine.rule_model import ACTING_KINDS, ANY, CASE_KINDS, UNSIDED_KINDS, Condition, Rule
 from engine.rulebase import RuleBase
 from engine.rulebase_graph import live_rules, rulebase_graph
-from engine.vocabulary import KIND_SECTIONS
+from engine.vocabulary import KIND_SECTIONS, Vocabulary
 
 CONCLUSIONS_OF_LAYER = {
+    "patient": {"condition"},
     "findings": {"finding"},
     "compensations": {"compensation"},
+    "presentations": {"presentation"},
     "risks": {"risk"},
     "interventions": {"recommendation"},
     "questions": {"question"},
-    "safety": {"referral", "withheld", "blocked", "warning"},
+    "safety": {"referral", "withheld", "pending", "blocked", "warning"},
 }
 #: Which vocabulary sections a rule base is expected to use, and how (for the unused-word warning).
-CONSUMED_SECTIONS = ("measurements", "signs", "symptom_sites", "red_flags", "conditions")
-PRODUCED_SECTIONS = ("findings", "compensations", "risks", "interventions", "questions", "referrals")
+CONSUMED_SECTIONS = ("measurements", "signs", "symptom_sites", "red_flags", "conditions", "screening")
+PRODUCED_SECTIONS = ("findings", "compensations", "risks", "presentations", "interventions", "questions", "referrals")
 
 
 def _where(rulebase: RuleBase, rule: Rule) -> str:
@@ -39,9 +41,29 @@ def _vocabulary_problems(rulebase: RuleBase, rule: Rule) -> list[str]:
             if name not in known and name != ANY
         ]
         problems += [f"unknown family '{f}'" for f in condition.families or [] if f not in vocabulary.words("families")]
+        problems += _where_problems(vocabulary, condition)
     then = rule.then
+    if then.pending is not None and (
+        then.pending not in vocabulary.questions or not vocabulary.questions[then.pending].screen
+    ):
+        problems.append(f"pending '{then.pending}' is not a screen question of the vocabulary")
     if then.name is not None and then.name not in vocabulary.words_of_kind(then.kind):
         problems.append(f"unknown {then.kind} '{then.name}' in the conclusion")
+    return problems
+
+
+def _where_problems(vocabulary: Vocabulary, condition: Condition) -> list[str]:
+    where = condition.where
+    if where is None:
+        return []
+    problems = []
+    onsets = where.onset if isinstance(where.onset, list) else [where.onset] if where.onset else []
+    problems += [f"unknown onset '{o}'" for o in onsets if o not in vocabulary.onsets]
+    results = where.result if isinstance(where.result, list) else [where.result] if where.result else []
+    for name in condition.names if condition.kind == "screen" else []:
+        screen = vocabulary.screening.get(name)
+        known = (screen.results or []) if screen else []
+        problems += [f"screen {name} has no result '{r}'" for r in results if r not in known]
     return problems
 
 
@@ -57,7 +79,15 @@ def _shape_problems(rulebase: RuleBase, rule: Rule) -> list[str]:
         for c in rule.when
         if c.absent and c.kind not in CASE_KINDS
     ]
-    if rule.then.kind in ("withheld", "blocked", "warning") and rule.target is None:
+    derived = {(r.then.kind, r.then.name) for r in rulebase.rules if r.then.kind in CASE_KINDS}
+    problems += [
+        f"'absent' cannot judge {c.kind} {n}: a rule concludes it, so it may arrive after the check"
+        for c in rule.when
+        if c.absent
+        for n in c.names
+        if (c.kind, n) in derived
+    ]
+    if rule.then.kind in ACTING_KINDS and rule.target is None:
         problems.append(f"a {rule.then.kind} rule must match the recommendation it acts on")
     return problems
 
@@ -98,7 +128,7 @@ def contradiction_problems(rulebase: RuleBase, rule: Rule) -> list[str]:
     problems += [
         f"{c.kind} {n} is required both present and absent"
         for c in rule.when
-        if c.absent
+        if c.absent and c.where is None
         for n in c.names
         if (c.kind, n, c.side) in present
     ]

@@ -7,16 +7,68 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 #: Kinds of fact a condition can name. Case facts come from the case file; the others are concluded by rules.
-CASE_KINDS = ("limb", "measurement", "sign", "symptom", "red_flag", "condition")
-DERIVED_KINDS = ("finding", "compensation", "risk", "recommendation", "question", "referral")
+CASE_KINDS = ("limb", "patient", "measurement", "sign", "symptom", "screen", "red_flag", "condition")
+DERIVED_KINDS = ("finding", "compensation", "risk", "presentation", "recommendation", "question", "referral")
 CONDITION_KINDS = CASE_KINDS + DERIVED_KINDS
-#: Kinds a rule can conclude. withheld, blocked and warning act on a recommendation the rule matched.
-CONCLUSION_KINDS = (*DERIVED_KINDS[:-1], "referral", "withheld", "blocked", "warning")
+#: Kinds a rule can conclude. withheld, pending, blocked and warning act on a recommendation the rule matched;
+#: a rule of the patient layer may conclude a derived condition (age_under_16, acute_injury_72h).
+ACTING_KINDS = ("withheld", "pending", "blocked", "warning")
+CONCLUSION_KINDS = ("condition", *DERIVED_KINDS, *ACTING_KINDS)
 #: Facts that belong to the patient rather than to a limb (they join any side).
-UNSIDED_KINDS = ("condition",)
+UNSIDED_KINDS = ("condition", "patient")
+#: Kinds whose facts carry a number (`value`) that below/at_most/at_least/above compare.
+NUMERIC_KINDS = ("measurement", "patient", "screen")
 COMPARISONS = {"below": "$lt", "at_most": "$lte", "at_least": "$gte", "above": "$gt"}
+#: v1 rule files said `urgent`; it means same day (brief v2 section 1).
+URGENCY_ALIASES = {"urgent": "same_day"}
 ANY = "any"
 Names = str | list[str]
+
+
+class Bounds(BaseModel):
+    """Bounds on one number of a fact (e.g. a symptom's weeks), or `absent` for a detail not recorded."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    below: float | None = None
+    at_most: float | None = None
+    at_least: float | None = None
+    above: float | None = None
+
+    def bounds(self) -> dict[str, float]:
+        return {key: getattr(self, key) for key in COMPARISONS if getattr(self, key) is not None}
+
+
+class Where(BaseModel):
+    """Details of a symptom (onset, weeks, severity) or a screen (result) that a condition also requires."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    onset: Names | None = None
+    onset_recorded: bool | None = None
+    weeks: Bounds | Literal["absent"] | None = None
+    severity: Bounds | Literal["absent"] | None = None
+    result: Names | None = None
+
+    def terms(self) -> dict[str, Any]:
+        return {key: getattr(self, key) for key in type(self).model_fields if getattr(self, key) is not None}
+
+    def describe(self, symbols: dict[str, str]) -> str:
+        parts = []
+        for key, value in self.terms().items():
+            if isinstance(value, Bounds):
+                parts += [f"{key} {symbols[b]} {v:g}" for b, v in value.bounds().items()]
+            elif value == "absent":
+                parts.append(f"{key} not recorded")
+            else:
+                parts.append(f"{key} {'/'.join(value) if isinstance(value, list) else value}")
+        return ", ".join(parts)
+
+
+#: Which details a condition of each kind may name in `where`.
+WHERE_FIELDS = {
+    "symptom": {"onset", "onset_recorded", "weeks", "severity"},
+    "screen": {"result"},
+    "patient": {"result"},
+}
 
 
 class Condition(BaseModel):
@@ -24,14 +76,17 @@ class Condition(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     limb: Names | None = None
+    patient: Names | None = None
     measurement: Names | None = None
     sign: Names | None = None
     symptom: Names | None = None
+    screen: Names | None = None
     red_flag: Names | None = None
     condition: Names | None = None
     finding: Names | None = None
     compensation: Names | None = None
     risk: Names | None = None
+    presentation: Names | None = None
     recommendation: Names | None = None
     question: Names | None = None
     referral: Names | None = None
@@ -41,6 +96,7 @@ class Condition(BaseModel):
     above: float | None = None
     observed: bool | None = None
     family: Names | None = None
+    where: Where | None = None
     side: Literal["same", "other"] = "same"
     absent: bool = False
 
@@ -50,8 +106,11 @@ class Condition(BaseModel):
         if len(kinds) != 1:
             raise ValueError(f"a condition names exactly one of {', '.join(CONDITION_KINDS)} (found {kinds or 'none'})")
         has_bounds = any(getattr(self, key) is not None for key in COMPARISONS)
-        if has_bounds and kinds[0] != "measurement":
-            raise ValueError("below/at_most/at_least/above apply to measurements only")
+        if has_bounds and kinds[0] not in NUMERIC_KINDS:
+            raise ValueError(f"below/at_most/at_least/above apply to {', '.join(NUMERIC_KINDS)} only")
+        if self.where is not None and not set(self.where.terms()) <= WHERE_FIELDS.get(kinds[0], set()):
+            allowed = ", ".join(f"{k}: {'/'.join(sorted(v))}" for k, v in WHERE_FIELDS.items())
+            raise ValueError(f"'where' on a {kinds[0]} is not allowed ({allowed})")
         if self.observed is not None and kinds[0] != "compensation":
             raise ValueError("observed applies to compensations only")
         if self.family is not None and kinds[0] != "recommendation":
@@ -81,6 +140,8 @@ class Condition(BaseModel):
         text += "".join(f" {symbols[key]} {value:g}" for key, value in self.bounds().items())
         if self.observed is not None:
             text += " (observed)" if self.observed else " (expected)"
+        if self.where is not None:
+            text += f" ({self.where.describe(symbols)})"
         if self.families:
             text += f" in family {'/'.join(self.families)}"
         if self.side == "other":
@@ -92,20 +153,29 @@ class Conclusion(BaseModel):
     """What the rule adds when its conditions hold."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+    condition: str | None = None
     finding: str | None = None
     compensation: str | None = None
     risk: str | None = None
+    presentation: str | None = None
     recommendation: str | None = None
     question: str | None = None
     referral: str | None = None
     withheld: bool | None = None
+    pending: str | None = None  # held until this screen question is answered
     blocked: bool | None = None
     warning: str | None = None
     observed: bool | None = None
     priority: int | None = Field(default=None, ge=1, le=9)
     dose: str | None = None
-    urgency: Literal["urgent", "soon", "routine"] | None = None
+    preventive: bool | None = None  # use the intervention's preventive dose (an asymptomatic risk)
+    urgency: Literal["emergency", "same_day", "soon", "routine"] | None = None
     qualifier: str | None = None
+
+    @field_validator("urgency", mode="before")
+    @classmethod
+    def _v1_urgency(cls, value: Any) -> Any:
+        return URGENCY_ALIASES.get(value, value) if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _one_kind(self) -> Conclusion:
@@ -116,8 +186,8 @@ class Conclusion(BaseModel):
             )
         if self.observed is not None and kinds[0] != "compensation":
             raise ValueError("observed applies to compensations only")
-        if kinds[0] != "recommendation" and (self.priority is not None or self.dose is not None):
-            raise ValueError("priority and dose apply to recommendations only")
+        if kinds[0] != "recommendation" and any(v is not None for v in (self.priority, self.dose, self.preventive)):
+            raise ValueError("priority, dose and preventive apply to recommendations only")
         if kinds[0] == "recommendation" and self.priority is None:
             raise ValueError("a recommendation needs a priority (1 = first)")
         if (kinds[0] == "referral") != (self.urgency is not None):
@@ -132,7 +202,7 @@ class Conclusion(BaseModel):
     def name(self) -> str | None:
         """The vocabulary word concluded; None where the rule acts on the recommendation it matched."""
         value = getattr(self, self.kind)
-        return value if isinstance(value, str) and self.kind != "warning" else None
+        return value if isinstance(value, str) and self.kind not in ACTING_KINDS else None
 
 
 class Rule(BaseModel):
@@ -165,6 +235,8 @@ class Rule(BaseModel):
 
 class RuleFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    layer: Literal["findings", "compensations", "risks", "interventions", "questions", "safety"]
+    layer: Literal[
+        "patient", "findings", "compensations", "presentations", "risks", "interventions", "questions", "safety"
+    ]  # fmt: skip
     description: str = ""
     rules: list[dict[str, Any]]

@@ -15,10 +15,12 @@ LAYER_OF_KIND = {
     "finding": "findings",
     "compensation": "compensations",
     "risk": "risks",
+    "presentation": "presentations",
     "recommendation": "recommendations",
     "question": "questions",
     "referral": "referrals",
     "withheld": "safety",
+    "pending": "safety",
     "blocked": "safety",
     "warning": "safety",
 }
