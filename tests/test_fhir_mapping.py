@@ -10,11 +10,12 @@ import os
 
 import pytest
 import yaml
+from _cases_v2 import v2_cases, valid_case
 from _service import FHIR_EXAMPLES, load_example
-from _support import EXAMPLES, case_strategy, example_paths
+from _support import EXAMPLES, example_paths
 from click.testing import CliRunner
 from fhir.resources.R4B.bundle import Bundle
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 
 from cli import main
 from engine import Engine
@@ -31,10 +32,13 @@ BUNDLES = [
     "red-flag-possible-dvt",
     "contraindication-raynauds",
     "minimal-case-id-only",
+    "screen-first-calf-pain-after-flight",
+    "red-flag-dvt-right-whole-patient",
 ]
 HOOKS = [
     ("patient-view", "red-flag-achilles-rupture", "11111111-2222-3333-4444-555555555555"),
     ("encounter-start", "runner-left-restriction", "11111111-2222-3333-4444-555555555556"),
+    ("patient-view", "screen-first-calf-pain-after-flight", "11111111-2222-3333-4444-555555555557"),
 ]
 
 
@@ -52,10 +56,11 @@ def test_every_example_round_trips_to_the_identical_assessment(path):
     assert ENGINE.assess(mapped.case).to_json() == ENGINE.assess(case).to_json()
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(case_strategy())
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(v2_cases())
 def test_any_valid_case_round_trips(raw):
-    case = ENGINE.load_case(raw)
+    case = valid_case(raw)
+    assume(case is not None)
     mapped = fhir_to_case(case_to_bundle(as_data(case), VOCABULARY), VOCABULARY)
     assert [i.line() for i in mapped.issues] == []
     assert clinical(as_data(ENGINE.load_case(mapped.case))) == clinical(as_data(case))

@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from _cases_v2 import v2_cases
 from _service import Server, hook_call
-from _support import EXAMPLES, case_strategy
+from _support import EXAMPLES
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -154,7 +155,7 @@ HOOK_PATHS = st.sampled_from(
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 )
-@given(endpoint=st.sampled_from(ENDPOINTS), body=JSON_VALUES | case_strategy() | st.tuples(HOOK_PATHS, JSON_VALUES))
+@given(endpoint=st.sampled_from(ENDPOINTS), body=JSON_VALUES | v2_cases() | st.tuples(HOOK_PATHS, JSON_VALUES))
 def test_fuzzed_requests_never_get_a_500(client, endpoint, body):
     payload = _mutated_hook_call(body) if isinstance(body, tuple) else body
     if endpoint == "/compare" and isinstance(body, dict) and "case_id" in body:

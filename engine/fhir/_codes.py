@@ -69,18 +69,6 @@ SCREEN_VALUES = {
 }
 SCREEN_WORDS = {code: word for word, (code, _) in SCREEN_VALUES.items()}
 
-#: The case's screening section: which screens are recorded per side, and which take one value.
-SIDED_SCREENS = ("ottawa_rules", "thompson_test", "hop_test", "focal_bone_tenderness", "red_s_screen")
-SCREEN_LABELS = {
-    "ottawa_rules": "Ottawa ankle and foot rules",
-    "thompson_test": "Thompson (calf squeeze) test",
-    "hop_test": "single-leg hop test (10 hops)",
-    "focal_bone_tenderness": "focal bone tenderness on palpation",
-    "red_s_screen": "RED-S screen (energy availability, menstrual and bone-stress history)",
-    "neuro_screen": "neurological screen (dermatomes, myotomes, reflexes, saddle, bladder, bowel)",
-    "wells_score": "DVT Wells score (two-level)",
-}
-
 #: Units (UCUM) a measurement may arrive in, with the factor to the case file's unit.
 UNIT_FACTORS = {
     "cm": {"cm": 1, "mm": 0.1, "m": 100},

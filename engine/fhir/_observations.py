@@ -10,7 +10,6 @@ from engine.fhir._codes import (
     LOINC_AGE,
     PATIENT_OBSERVATIONS,
     SCREEN_WORDS,
-    SIDED_SCREENS,
     SITE_SIDES,
     SNOMED,
     UCUM,
@@ -23,8 +22,7 @@ from engine.vocabulary import Vocabulary
 
 USABLE_STATUS = {"final", "amended", "corrected", "preliminary"}
 PATIENT_CODES = {code: (field, unit) for field, (code, _, unit) in PATIENT_OBSERVATIONS.items()}
-SCREENS = (*SIDED_SCREENS, "neuro_screen", "wells_score")
-OUTCOMES = ("visa_a", "visa_p", "psfs")
+SINGLE_OUTCOMES = ("psfs",)  # case-format v2: the PSFS is one mean score; VISA-A and VISA-P are per side
 
 
 def _side(item: Found, issues: list[Issue]) -> str | None:
@@ -75,9 +73,9 @@ class ObservationReader:
             return self._measurement
         if system == code_system("sign") and code in self.vocabulary.data.get("signs", {}):
             return self._sign
-        if system == code_system("screening") and code in SCREENS:
+        if system == code_system("screening") and code in self.vocabulary.screening:
             return self._screen
-        if system == code_system("outcome") and code in OUTCOMES:
+        if system == code_system("outcome") and code in self.vocabulary.data.get("outcome_scores", {}):
             return self._outcome
         if system == code_system("observation") and code in PATIENT_CODES:
             return self._patient_field
@@ -137,44 +135,43 @@ class ObservationReader:
         self.signs.setdefault(name, set()).update((side,) if side else ("left", "right"))
 
     def _screen(self, item: Found, name: str) -> None:
-        model = item.model
-        if name == "wells_score":
+        model, spec = item.model, self.vocabulary.screening[name]
+        if spec.range is not None:  # a score (the Wells score): one value for the patient
             value = model.valueInteger
-            if value is None and model.valueQuantity is not None:
+            if value is None and model.valueQuantity is not None and model.valueQuantity.value is not None:
                 value = number(model.valueQuantity.value)
             if value is None:
-                self._problem(item, "value", "wells_score needs a valueInteger", ".value[x]")
+                self._problem(item, "value", f"{name} needs a valueInteger", ".value[x]")
                 return
             self.screening[name] = value
             return
+        concept = model.valueCodeableConcept
         words = [
             SCREEN_WORDS[c.code]
-            for c in (model.valueCodeableConcept.coding if model.valueCodeableConcept else None) or []
-            if c.system == SNOMED and c.code in SCREEN_WORDS
+            for c in (concept.coding if concept else None) or []
+            if c.system == SNOMED and SCREEN_WORDS.get(c.code) in (spec.results or [])
         ]
         if not words:
             self._problem(
                 item,
                 "value",
-                f"{name} needs a valueCodeableConcept: SNOMED CT negative/positive or normal/abnormal",
+                f"{name} needs a valueCodeableConcept, SNOMED CT " + " or ".join(spec.results or []),
                 ".value[x]",
             )
             return
-        side = _side(item, self.issues) if name in SIDED_SCREENS else None
+        side = _side(item, self.issues) if spec.per_side else None
         if side is None:
             self.screening[name] = words[0]
         else:
             current = self.screening.get(name)
-            per_side = current if isinstance(current, dict) else {}
-            per_side[side] = words[0]
-            self.screening[name] = per_side
+            self.screening[name] = {**(current if isinstance(current, dict) else {}), side: words[0]}
 
     def _outcome(self, item: Found, name: str) -> None:
         value = self._quantity(item, "{score}")
         if value is None:
             return
         side = _side(item, self.issues)
-        if name == "psfs" or side is None:
+        if name in SINGLE_OUTCOMES or side is None:
             self.outcomes[name] = value
         else:
             current = self.outcomes.get(name)

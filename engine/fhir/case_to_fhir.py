@@ -20,7 +20,6 @@ from engine.fhir._codes import (
     OBSERVATION_CATEGORY,
     OUTCOME_LABELS,
     PATIENT_OBSERVATIONS,
-    SCREEN_LABELS,
     SCREEN_VALUES,
     SNOMED,
     UCUM,
@@ -68,13 +67,14 @@ class _Writer:
                 None,
                 valueQuantity=_quantity(age, "a"),
             )
+        extensions = []
+        if self.case.get("format") is not None:  # the contract version the case was written in (echoed back)
+            extensions.append({"url": extension_url("case-format"), "valueInteger": self.case["format"]})
         if self.case.get("extensions") is not None:
-            data["extension"] = [
-                {
-                    "url": extension_url("case-extensions"),
-                    "valueString": json.dumps(self.case["extensions"], ensure_ascii=False),
-                }
-            ]
+            text = json.dumps(self.case["extensions"], ensure_ascii=False)
+            extensions.append({"url": extension_url("case-extensions"), "valueString": text})
+        if extensions:
+            data["extension"] = extensions
         self.add(data)
         encounter: dict[str, Any] = {
             "resourceType": "Encounter",
@@ -138,8 +138,9 @@ class _Writer:
 
     def screening(self) -> None:
         for name, value in (self.case.get("screening") or {}).items():
-            code = concept("screening", name, SCREEN_LABELS.get(name, name))
-            if name == "wells_score":
+            spec = self.vocabulary.screening[name]
+            code = concept("screening", name, spec.label)
+            if spec.range is not None:
                 self.observation(name, code, "exam", None, valueInteger=value)
             elif isinstance(value, dict):
                 for side, result in value.items():
@@ -153,7 +154,8 @@ class _Writer:
 
     def outcomes(self) -> None:
         for name, value in (self.case.get("outcomes") or {}).items():
-            code = concept("outcome", name, OUTCOME_LABELS.get(name, name))
+            scores = self.vocabulary.data.get("outcome_scores", {})
+            code = concept("outcome", name, OUTCOME_LABELS.get(name) or scores.get(name, {}).get("label", name))
             pairs = value.items() if isinstance(value, dict) else [(None, value)]
             for side, score in pairs:
                 self.observation(name, code, "survey", side, valueQuantity=_quantity(score, "{score}"))

@@ -69,6 +69,7 @@ class _Mapper:
         if patient is not None:
             self._extensions(patient)
         order = (
+            "format",
             "case_id",
             "visit_date",
             "patient",
@@ -193,6 +194,8 @@ class _Mapper:
                     self.case["extensions"] = json.loads(ext.valueString)
                 except ValueError:
                     self.issues.append(Issue("error", "value", "case-extensions is not JSON", patient.where))
+            elif ext.url == extension_url("case-format") and ext.valueInteger is not None:
+                self.case["format"] = ext.valueInteger
             else:
                 self.issues.append(Issue("warning", "not-supported", f"extension {ext.url} is not used", patient.where))
 

@@ -115,7 +115,18 @@ def _report(service: ServiceState, hook_instance: str, token: str) -> str:
     if record is None or not hmac.compare_digest(record["report_token"], token):
         raise Problem(404, "no report for this hook instance and token", issue_code="not-found")
     assessment = Assessment.model_validate_json(record["output_json"])
-    return render_html(assessment, service.engine.rulebase.vocabulary)
+    try:
+        return render_html(assessment, service.engine.rulebase.vocabulary)
+    except Exception:  # the page must still show what was said: fall back to the plain-text report
+        log.exception("HTML report failed for record %s; serving the text report", record["id"])
+        from html import escape
+
+        from engine.report_text import render_text
+
+        return (
+            f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{escape(assessment.case_id)}</title>"
+            f"</head><body><pre>{escape(render_text(assessment))}</pre></body></html>"
+        )
 
 
 @endpoint(auth=False)

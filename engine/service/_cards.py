@@ -138,19 +138,35 @@ def referral_card(ctx: CardContext, referral: Referral) -> dict[str, Any]:
     return _card(ctx, "critical", summary, "\n".join(lines), "referral", [suggestion])
 
 
+def _questions_of(item: Withheld) -> list[str]:
+    """The screen questions an item waits for (case-format v2 `questions`; older results had one `question`)."""
+    many = getattr(item, "questions", None)
+    one = getattr(item, "question", None)
+    return list(many) if many else ([one] if one else [])
+
+
 def _held_line(item: Withheld) -> str:
     why = getattr(item, "reason", None) or "red_flag"
     return f"- {item.label} - {item.side} ({why})"
 
 
+def _screen_kind(ctx: CardContext, question_id: str) -> str | None:
+    """'required' (a screen before any plan), 'advisory', or None for a question that is no screen."""
+    spec = ctx.vocabulary.data.get("questions", {}).get(question_id)
+    kind = spec.get("screen") if isinstance(spec, dict) else None
+    return kind or ("required" if question_id.startswith("screen_") else None)
+
+
 def screen_cards(ctx: CardContext) -> list[dict[str, Any]]:
-    """A warning per screen the engine asks for before planning, and per item held for medical clearance."""
+    """A warning per required screen the engine asks for before planning (info for an advisory screen), and a
+    warning for the items held otherwise: pending a screen not asked here, or until medically cleared."""
     a = ctx.assessment
     out = []
-    for question in (q for q in a.questions if q.id.startswith("screen_")):
-        pending = [w for w in a.withheld if getattr(w, "question", None) == question.id]
+    for question in (q for q in a.questions if _screen_kind(ctx, q.id)):
+        required = _screen_kind(ctx, question.id) == "required"
+        pending = [w for w in a.withheld if question.id in _questions_of(w)]
         lines = [
-            f"**Screen first: {question.label}** - {question.side}",
+            f"**{'Screen first' if required else 'Advisory screen'}: {question.label}** - {question.side}",
             "",
             _status_line(a),
             "",
@@ -158,19 +174,22 @@ def screen_cards(ctx: CardContext) -> list[dict[str, Any]]:
         ]
         if pending:
             lines += ["", "Held until this screen is recorded:", *[_held_line(w) for w in pending]]
-        out.append(
-            _card(ctx, "warning", f"Screen first: {question.label} ({question.side})", "\n".join(lines), "screen")
-        )
+        summary = f"{'Screen first' if required else 'Consider'}: {question.label} ({question.side})"
+        out.append(_card(ctx, "warning" if required else "info", summary, "\n".join(lines), "screen"))
     covered = {q.id for q in a.questions}
+    groups: dict[str, list[Withheld]] = {}
     for item in a.withheld:
         reason = getattr(item, "reason", None)
-        question = getattr(item, "question", None)
-        if reason == "medical_clearance" or (reason == "pending" and question not in covered):
-            what = "until medically cleared" if reason == "medical_clearance" else f"pending {question or 'a screen'}"
-            detail = "\n".join(
-                [f"**{item.label}** - {item.side} is held {what}.", "", _status_line(a), "", f"Why: {_why(item)}."]
-            )
-            out.append(_card(ctx, "warning", f"Held {what}: {item.label} ({item.side})", detail, "held"))
+        open_questions = [q for q in _questions_of(item) if q not in covered]
+        if reason == "medical_clearance":
+            groups.setdefault("until medically cleared", []).append(item)
+        elif reason == "pending" and (open_questions or not _questions_of(item)):
+            groups.setdefault(f"pending {', '.join(open_questions) or 'a screen'}", []).append(item)
+    for what, items in groups.items():
+        sides = sorted({i.side for i in items})
+        lines = [f"Held {what}:", *[_held_line(i) for i in items], "", _status_line(a)]
+        summary = f"Held {what}: {len(items)} item(s) ({', '.join(sides)})"
+        out.append(_card(ctx, "warning", summary, "\n".join(lines), "held"))
     return out
 
 
