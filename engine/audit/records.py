@@ -37,9 +37,11 @@ def new_record(
     request_id: str | None = None,
     service_id: str | None = None,
     output_json: str | None = None,
+    input_json: str | None = None,
 ) -> dict[str, Any]:
-    """The row for one assessment served; `output_json` is assessment.to_json() when the caller has it already."""
-    text = canonical_input(case)
+    """The row for one assessment served; `output_json` (assessment.to_json()) and `input_json` (the canonical
+    input) when the caller has them already."""
+    text = input_json if input_json is not None else canonical_input(case)
     output = output_json if output_json is not None else assessment.to_json()
     record_id = str(uuid.uuid4())
     return {

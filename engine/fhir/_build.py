@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import threading
 import uuid
+from collections import OrderedDict
 from typing import Any
 
 from fhir.resources.R4B import get_fhir_model_class
@@ -51,9 +54,36 @@ def limb_sites(side: str) -> list[dict[str, Any]]:
     return [limb_site(s) for s in (("left", "right") if side == "both" else (side,))]
 
 
+class _Models:
+    """fhir.resources models by content: validating a resource costs milliseconds (a care plan tens of them), and
+    an EHR sends the same chart, and the engine writes the same plan, again and again. A model is only read."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._items: OrderedDict[str, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, data: dict[str, Any]) -> Any:
+        key = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        model = get_fhir_model_class(data["resourceType"]).model_validate(data)
+        with self._lock:
+            self._items[key] = model
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return model
+
+
+_MODELS = _Models()
+
+
 def resource(data: dict[str, Any]) -> Any:
-    """A fhir.resources (R4B) model of a resource dict; raises pydantic's ValidationError if it is not valid FHIR."""
-    return get_fhir_model_class(data["resourceType"]).model_validate(data)
+    """A fhir.resources (R4B) model of a resource dict; raises pydantic's ValidationError if it is not valid FHIR.
+    The same content gives the same (shared, read-only) model."""
+    return _MODELS.get(data)
 
 
 def as_json(model: Any) -> dict[str, Any]:
@@ -62,8 +92,11 @@ def as_json(model: Any) -> dict[str, Any]:
 
 
 def validated(data: dict[str, Any]) -> dict[str, Any]:
-    """Validate a resource dict against its fhir.resources model and return its canonical JSON form."""
-    return as_json(resource(data))
+    """Validate a resource dict against its fhir.resources model (raises if it is not valid FHIR R4) and return
+    it. The dict itself is returned, not the model dumped again: fhir.resources' serialiser costs ten times the
+    validation, and the dict is already plain JSON data."""
+    resource(data)
+    return data
 
 
 def full_url(data: dict[str, Any]) -> str:

@@ -43,9 +43,8 @@ def assess_and_record(service: ServiceState, raw: Any, source_name: str, request
         case = validate_case(service.engine.case_model, raw, source_name)
     except CaseError as error:
         raise Problem.from_case_error(error) from None
-    assessment = service.engine.assess(case)
-    output = assessment.to_json()
-    record = new_record(case, assessment, kind, request_id, output_json=output)
+    assessment, output, text = service.assess(case)
+    record = new_record(case, assessment, kind, request_id, output_json=output, input_json=text)
     service.store.add_record(record)
     log.info("assessment served: record %s (request %s)", record["id"], request_id)
     return output
@@ -73,8 +72,9 @@ def _compare(service: ServiceState, body: Any, request_id: str) -> str:
         except CaseError as error:
             raise Problem.from_case_error(error) from None
     for key, case in zip(("before", "after"), cases, strict=True):
-        assessment = service.engine.assess(case)
-        service.store.add_record(new_record(case, assessment, "api-compare", f"{request_id}:{key}"))
+        assessment, output, text = service.assess(case)
+        record = new_record(case, assessment, "api-compare", f"{request_id}:{key}", output_json=output, input_json=text)
+        service.store.add_record(record)
     return render(compare_visits(cases[0], cases[1], service.engine), "json")
 
 
@@ -104,6 +104,7 @@ async def health(request: Request) -> Response:
             "rulebase": {"name": rb.name, "version": rb.version, "sha256": rb.sha256},
             "store": service.store.dialect,
             "auth": "jwt" if service.authenticator else "none",
+            "memo": {"hits": service.memo.hits, "misses": service.memo.misses, "size": service.memo.size},
         }
     )
 

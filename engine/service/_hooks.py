@@ -122,9 +122,8 @@ def _run_hook(service_state: ServiceState, service: dict[str, Any], call: HookRe
         case = validate_case(engine.case_model, case_data, f"prefetch ({service['hook']})")
     except CaseError as error:
         raise Problem(422, "the prefetched data maps to an invalid case", error.problems) from None
-    assessment = engine.assess(case)
-    output = assessment.to_json()
-    record = new_record(case, assessment, "cds-hooks", call.hookInstance, service["id"], output_json=output)
+    assessment, output, text = service_state.assess(case)
+    record = new_record(case, assessment, "cds-hooks", call.hookInstance, service["id"], output, text)
     report_url = service_state.url(f"/reports/{call.hookInstance}?token={record['report_token']}")
     ctx = CardContext(assessment, engine.rulebase.vocabulary, f"Patient/{patient_id}", report_url, tuple(issues))
     cards = build_cards(ctx)

@@ -27,6 +27,7 @@ from engine.api import Engine
 from engine.audit.store import Store
 from engine.service._auth import Authenticator, AuthError, load_trusted_issuers
 from engine.service._http import Problem, json_response
+from engine.service._memo import AssessmentMemo
 
 log = logging.getLogger("kinetic_chain.service")
 
@@ -40,6 +41,14 @@ class ServiceState:
     public_url: str
     authenticator: Authenticator | None = None
     started: float = field(default_factory=time.time)
+    memo: AssessmentMemo | None = None
+
+    def __post_init__(self) -> None:
+        self.memo = self.memo or AssessmentMemo(self.engine)
+
+    def assess(self, case: Any) -> tuple[Any, str, str]:
+        """(assessment, its JSON, the canonical input) for a validated case, remembered by input."""
+        return self.memo.assess(case)
 
     def url(self, path: str) -> str:
         return self.public_url.rstrip("/") + path
