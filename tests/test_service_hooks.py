@@ -273,3 +273,14 @@ def test_feedback_for_a_card_of_another_service_is_refused(client):
     cards = cards_of(client.post(PATIENT_VIEW, json=hook_call(RED_FLAG)))
     item = {"card": cards[0]["uuid"], "outcome": "overridden", "outcomeTimestamp": "2026-11-25T10:00:00Z"}
     assert client.post(f"{ENCOUNTER_START}/feedback", json={"feedback": [item]}).status_code == 404
+
+
+def test_a_missing_required_screen_gives_a_warning_card_and_no_plan(client):
+    cards = cards_of(
+        client.post(PATIENT_VIEW, json=hook_call("hook-patient-view-screen-first-calf-pain-after-flight.fhir.json"))
+    )
+    warnings = [c for c in cards if c["indicator"] == "warning"]
+    assert warnings and "Wells" in warnings[0]["summary"]
+    assert "Held until this screen is recorded" in warnings[0]["detail"] and warnings[0]["overrideReasons"]
+    assert not any(c["summary"].startswith("Plan") for c in cards)
+    assert "screen_first" in warnings[0]["detail"]
