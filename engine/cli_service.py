@@ -167,7 +167,12 @@ def _store(db: str) -> Any:
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100000))
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
 def audit_list(db: str, limit: int, fmt: str) -> None:
-    """The latest records, newest first."""
+    """The latest records, newest first (sequence number, id, time, source, status, case, rule base, output hash).
+
+    \b
+    Example:
+      kinetic-chain audit list --db kinetic-chain.sqlite3 --limit 20
+    """
     rows = _store(db).records(limit=limit)
     if fmt == "json":
         hidden = {"input_json", "output_json", "report_token"}
@@ -184,7 +189,12 @@ def audit_list(db: str, limit: int, fmt: str) -> None:
 @click.argument("record_id")
 @click.option("--db", default="kinetic-chain.sqlite3", show_default=True, help=DB_HELP)
 def audit_show(record_id: str, db: str) -> None:
-    """One record (by id or sequence number) with its input, cards and feedback, as JSON."""
+    """One record (by id or sequence number) with its input, cards and feedback, as JSON.
+
+    \b
+    Example:
+      kinetic-chain audit show 12
+    """
     store = _store(db)
     record = store.record(record_id)
     if record is None:
@@ -202,7 +212,12 @@ def audit_show(record_id: str, db: str) -> None:
 @click.option("--limit", default=1000, show_default=True, type=click.IntRange(1, 10**7), help="Records to check.")
 @click.pass_context
 def audit_verify(ctx: click.Context, record_ids: tuple[str, ...], db: str, limit: int) -> None:
-    """Re-run stored inputs: does the engine still give the same output hash? Exit 1 if any record differs."""
+    """Re-run stored inputs: does the engine still give the same output hash? Exit 1 if any record differs.
+
+    \b
+    Example:
+      kinetic-chain --rules rules-next/ audit verify --db postgresql://cds@dbhost/cds
+    """
     from engine.audit.records import verify
 
     store = _store(db)
