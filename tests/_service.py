@@ -72,6 +72,24 @@ class Server:
                 self.process.wait()
 
 
+def module_server(name: str, *args: str):
+    """Fixtures (server, client): one server for the test module, stopped at its end, and an httpx client on it.
+    Use as `server, client = module_server("name")` at module level."""
+
+    @pytest.fixture(scope="module")
+    def server(tmp_path_factory):
+        running = Server(tmp_path_factory.mktemp(name), *args)
+        yield running
+        running.stop()
+
+    @pytest.fixture()
+    def client(server):
+        with server.client() as http:
+            yield http
+
+    return server, client
+
+
 def load_example(name: str) -> dict:
     return json.loads((FHIR_EXAMPLES / name).read_text(encoding="utf-8"))
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 from _cases_v2 import v2_cases
-from _service import Server, hook_call
+from _service import hook_call, module_server
 from _support import EXAMPLES
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -16,18 +16,7 @@ from hypothesis import strategies as st
 from cli import main
 from engine.case_loader import MAX_CASE_BYTES
 
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    running = Server(tmp_path_factory.mktemp("api"))
-    yield running
-    running.stop()
-
-
-@pytest.fixture()
-def client(server):
-    with server.client() as http:
-        yield http
+server, client = module_server("api")
 
 
 def cli_json(*paths) -> str:

@@ -8,7 +8,7 @@ import copy
 import uuid
 
 import pytest
-from _service import Server, hook_call
+from _service import hook_call, module_server
 from fhir.resources.R4B import get_fhir_model_class
 
 from engine import default_engine
@@ -20,17 +20,7 @@ RED_FLAG = "hook-patient-view-red-flag-achilles-rupture.fhir.json"
 PLAN = "hook-encounter-start-runner-left-restriction.fhir.json"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    running = Server(tmp_path_factory.mktemp("hooks"))
-    yield running
-    running.stop()
-
-
-@pytest.fixture()
-def client(server):
-    with server.client() as http:
-        yield http
+server, client = module_server("hooks")
 
 
 def cards_of(response) -> list[dict]:

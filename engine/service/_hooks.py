@@ -9,7 +9,7 @@ import json
 import logging
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -147,14 +147,19 @@ def _run_hook(service_state: ServiceState, service: dict[str, Any], call: HookRe
     return response
 
 
+async def _parsed(request: Request, model: type[BaseModel], limit: int) -> Any:
+    """The JSON body as a CDS Hooks request shape; its field-path problems as a 400 otherwise."""
+    body = parse_json(await read_body(request, limit))
+    try:
+        return model.model_validate(body)
+    except ValidationError as error:
+        raise model_problem(error) from None
+
+
 @endpoint(fhir=True)
 async def call_service(request: Request) -> Response:
     service = _service(request)
-    body = parse_json(await read_body(request, HOOK_BODY_LIMIT))
-    try:
-        call = HookRequest.model_validate(body)
-    except ValidationError as error:
-        raise model_problem(error) from None
+    call = await _parsed(request, HookRequest, HOOK_BODY_LIMIT)
     return json_response(await run_in_threadpool(_run_hook, state(request), service, call))
 
 
@@ -197,11 +202,7 @@ def _store_feedback(service_state: ServiceState, service_id: str, body: Feedback
 @endpoint(fhir=True)
 async def feedback(request: Request) -> Response:
     service = _service(request)
-    body = parse_json(await read_body(request, MAX_CASE_BYTES))
-    try:
-        parsed = FeedbackRequest.model_validate(body)
-    except ValidationError as error:
-        raise model_problem(error) from None
+    parsed = await _parsed(request, FeedbackRequest, MAX_CASE_BYTES)
     stored = await run_in_threadpool(_store_feedback, state(request), service["id"], parsed)
     return json_response({"stored": stored})
 
