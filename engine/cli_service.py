@@ -84,6 +84,7 @@ def serve(
         "db": db,
         "public_url": public_url or f"http://{shown_host}:{port}",
         "trusted_issuers": trusted_issuers,
+        "log_level": log_level,
     }
     import os
 

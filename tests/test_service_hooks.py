@@ -274,3 +274,12 @@ def test_a_missing_required_screen_gives_a_warning_card_and_no_plan(client):
     assert "Held until this screen is recorded" in warnings[0]["detail"] and warnings[0]["overrideReasons"]
     assert not any(c["summary"].startswith("Plan") for c in cards)
     assert "screen_first" in warnings[0]["detail"]
+
+
+def test_no_case_content_reaches_the_log_at_info_level(server, client):
+    cards_of(client.post(PATIENT_VIEW, json=hook_call(RED_FLAG)))
+    client.post("/assess", json={"case_id": "SECRET-CASE-77", "patient": {"age": 41}})
+    log = server.log.read_text()
+    assert "served: record" in log  # the service does log each answer, by record id
+    for content in ("RUN-0719", "SECRET-CASE-77", "palpable", "Achilles", "prefetch"):
+        assert content not in log

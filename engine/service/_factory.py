@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 from typing import Any
 
@@ -14,8 +15,21 @@ def settings_env(**settings: Any) -> dict[str, str]:
     return {SETTINGS_ENV: json.dumps({k: (str(v) if v is not None else None) for k, v in settings.items()})}
 
 
+def configure_logging(level: str) -> None:
+    """The service's own log lines (record ids, rejected calls; never case content) beside uvicorn's."""
+    logger = logging.getLogger("kinetic_chain")
+    logger.setLevel(level.upper())
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)-9s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.propagate = False
+
+
 def app_from_env() -> Any:
     """uvicorn --factory entry point: engine.service._factory:app_from_env."""
     from engine.service.app import create_app
 
-    return create_app(**json.loads(os.environ.get(SETTINGS_ENV, "{}")))
+    settings = json.loads(os.environ.get(SETTINGS_ENV, "{}"))
+    configure_logging(settings.pop("log_level", None) or "info")
+    return create_app(**settings)
