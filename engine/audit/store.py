@@ -72,7 +72,7 @@ class Store:
     def add_record(self, record: dict[str, Any], card_rows: list[dict[str, Any]] = ()) -> None:
         """One assessment served (and the cards shown for it), in one transaction."""
         with self.engine.begin() as conn:
-            conn.execute(insert(audit_records).values(**record))
+            conn.execute(insert(audit_records), [record])  # parameters apart: the compiled statement is cached
             if card_rows:
                 conn.execute(insert(cards), list(card_rows))
 
@@ -84,7 +84,7 @@ class Store:
         """Remember a JWT id until it expires; False if it was already seen (a replay)."""
         try:
             with self.engine.begin() as conn:
-                conn.execute(insert(seen_tokens).values(issuer=issuer, jti=jti, expires_at=expires_at))
+                conn.execute(insert(seen_tokens), [{"issuer": issuer, "jti": jti, "expires_at": expires_at}])
         except IntegrityError:
             return False
         return True
