@@ -129,30 +129,63 @@ def build_work(n: int, distinct: bool, eng: engine.Engine, seed: int) -> list[tu
     return work
 
 
-async def drive(url: str, work: list, concurrency: int) -> tuple[list[float], list[str], float]:
+class Connection:
+    """A bare HTTP/1.1 keep-alive connection: the load generator must cost the machine far less than the service
+    (httpx alone took most of a core at this rate), or it measures itself."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def post(self, path: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        head = (
+            f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        )
+        self.writer.write(head.encode() + body)
+        raw = await self.reader.readuntil(b"\r\n\r\n")
+        lines = raw.decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1])
+        headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:] if line)}
+        return status, headers, await self.reader.readexactly(int(headers.get("content-length", "0")))
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+async def drive(url: str, work: list, concurrency: int) -> tuple[list[float], list[str], float, list[float]]:
     latencies: list[float] = []
+    in_app: list[float] = []
     wrong: list[str] = []
     queue = iter(work)
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as client:
+    parsed = urlparse(url)
 
-        async def worker() -> None:
+    async def worker() -> None:
+        connection = Connection(parsed.hostname, parsed.port or 80)
+        try:
             for path, body, expected in queue:
                 started = time.perf_counter()
-                response = await client.post(path, content=body, headers={"content-type": "application/json"})
+                status, headers, content = await connection.post(path, body)
                 latencies.append(time.perf_counter() - started)
-                if response.status_code != 200:
-                    wrong.append(f"{path}: HTTP {response.status_code} {response.text[:200]}")
-                elif path == "/assess" and response.content != expected:
+                in_app.append(float(headers.get("server-timing", "app;dur=0").split("dur=")[1]) / 1000)
+                if status != 200:
+                    wrong.append(f"{path}: HTTP {status} {content[:200]!r}")
+                elif path == "/assess" and content != expected:
                     wrong.append(f"{path}: body differs from the local engine's")
                 elif path != "/assess":
-                    got = [(c["indicator"], c["summary"]) for c in response.json()["cards"]]
+                    got = [(c["indicator"], c["summary"]) for c in json.loads(content)["cards"]]
                     if got != expected:
                         wrong.append(f"{path}: cards {got} != {expected}")
+        finally:
+            await connection.close()
 
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        return latencies, wrong, time.perf_counter() - started
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return latencies, wrong, time.perf_counter() - started, in_app
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -181,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             work = build_work(args.requests + args.warmup, args.distinct, eng, args.seed)
             asyncio.run(drive(url, work[: args.warmup], args.concurrency))
-            latencies, wrong, elapsed = asyncio.run(drive(url, work[args.warmup :], args.concurrency))
+            latencies, wrong, elapsed, in_app = asyncio.run(drive(url, work[args.warmup :], args.concurrency))
             health = httpx.get(f"{url}/health").json()
         finally:
             if process is not None:
@@ -196,6 +229,11 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"latency ms: p50 {percentile(ms, 0.5):.1f}  p95 {percentile(ms, 0.95):.1f}  p99 {percentile(ms, 0.99):.1f}"
         f"  max {max(ms):.1f}  mean {statistics.mean(ms):.1f}"
+    )
+    app_ms = [x * 1000 for x in in_app]
+    print(
+        f"time in the app (Server-Timing) ms: p50 {percentile(app_ms, 0.5):.1f}  p95 {percentile(app_ms, 0.95):.1f}  "
+        f"p99 {percentile(app_ms, 0.99):.1f}"
     )
     print(f"memo (last worker asked): {health.get('memo')}")
     print(f"incorrect responses: {len(wrong)}")

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -46,8 +48,12 @@ class Store:
     def __init__(self, db: str | Path | None = None) -> None:
         self.url = database_url(db)
         self.engine: SqlEngine = create_engine(self.url, pool_pre_ping=True, future=True)
+        # SQLite has one writer at a time, and a writer that finds the file locked sleeps in growing steps (up to
+        # 100 ms): writers of this process take turns on a lock instead. PostgreSQL needs no such thing.
+        self._write_lock: threading.Lock | contextlib.nullcontext = contextlib.nullcontext()
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
+            self._write_lock = threading.Lock()
 
     @property
     def dialect(self) -> str:
@@ -71,19 +77,19 @@ class Store:
 
     def add_record(self, record: dict[str, Any], card_rows: list[dict[str, Any]] = ()) -> None:
         """One assessment served (and the cards shown for it), in one transaction."""
-        with self.engine.begin() as conn:
+        with self._write_lock, self.engine.begin() as conn:
             conn.execute(insert(audit_records), [record])  # parameters apart: the compiled statement is cached
             if card_rows:
                 conn.execute(insert(cards), list(card_rows))
 
     def add_feedback(self, rows: list[dict[str, Any]]) -> None:
-        with self.engine.begin() as conn:
+        with self._write_lock, self.engine.begin() as conn:
             conn.execute(insert(feedback), rows)
 
     def claim_token(self, issuer: str, jti: str, expires_at: int) -> bool:
         """Remember a JWT id until it expires; False if it was already seen (a replay)."""
         try:
-            with self.engine.begin() as conn:
+            with self._write_lock, self.engine.begin() as conn:
                 conn.execute(insert(seen_tokens), [{"issuer": issuer, "jti": jti, "expires_at": expires_at}])
         except IntegrityError:
             return False
@@ -91,7 +97,7 @@ class Store:
 
     def forget_expired_tokens(self, before: int) -> None:
         """Drop JWT ids past their lifetime (a replayed token would fail its exp check anyway)."""
-        with self.engine.begin() as conn:
+        with self._write_lock, self.engine.begin() as conn:
             conn.execute(seen_tokens.delete().where(seen_tokens.c.expires_at < before))
 
     # -- reading ------------------------------------------------------------------------------------------------

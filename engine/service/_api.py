@@ -9,7 +9,6 @@ import logging
 import uuid
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
@@ -19,6 +18,7 @@ from engine.case_loader import MAX_CASE_BYTES, parse_case_text, validate_case
 from engine.errors import CaseError
 from engine.result import Assessment
 from engine.service._http import JSON, Problem, json_response, parse_json, read_body
+from engine.service._work import work
 from engine.service.app import ServiceState, endpoint, state
 
 log = logging.getLogger("kinetic_chain.service")
@@ -55,7 +55,7 @@ async def assess(request: Request) -> Response:
     data = await read_body(request, MAX_CASE_BYTES)
     raw, name = _case_from(data, request.headers.get("content-type", ""), "request")
     request_id = _request_id(request)
-    output = await run_in_threadpool(assess_and_record, state(request), raw, name, request_id, "api")
+    output = await work(assess_and_record, state(request), raw, name, request_id, "api")
     return Response(output + "\n", media_type=JSON, headers={"X-Request-Id": request_id})
 
 
@@ -82,7 +82,7 @@ def _compare(service: ServiceState, body: Any, request_id: str) -> str:
 async def compare(request: Request) -> Response:
     body = parse_json(await read_body(request, 2 * MAX_CASE_BYTES))
     request_id = _request_id(request)
-    output = await run_in_threadpool(_compare, state(request), body, request_id)
+    output = await work(_compare, state(request), body, request_id)
     return Response(output, media_type=JSON, headers={"X-Request-Id": request_id})
 
 
@@ -133,7 +133,7 @@ def _report(service: ServiceState, hook_instance: str, token: str) -> str:
 @endpoint(auth=False)
 async def report(request: Request) -> Response:
     token = request.query_params.get("token", "")
-    html = await run_in_threadpool(_report, state(request), request.path_params["hook_instance"], token)
+    html = await work(_report, state(request), request.path_params["hook_instance"], token)
     return HTMLResponse(
         html,
         headers={
@@ -154,7 +154,7 @@ async def audit_records(request: Request) -> Response:
         limit = min(max(int(request.query_params.get("limit", "50")), 1), 500)
     except ValueError:
         raise Problem(400, "limit must be a whole number") from None
-    rows = await run_in_threadpool(state(request).store.records, limit, 0, request.query_params.get("request_id"))
+    rows = await work(state(request).store.records, limit, 0, request.query_params.get("request_id"))
     return json_response({"records": [_public_record(r, False) for r in rows]})
 
 
@@ -172,7 +172,7 @@ def _record_detail(service: ServiceState, record_id: str) -> dict[str, Any]:
 
 @endpoint()
 async def audit_record(request: Request) -> Response:
-    detail = await run_in_threadpool(_record_detail, state(request), request.path_params["record_id"])
+    detail = await work(_record_detail, state(request), request.path_params["record_id"])
     return json_response(detail)
 
 

@@ -10,7 +10,6 @@ import logging
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -23,6 +22,7 @@ from engine.fhir.fhir_to_case import fhir_to_case
 from engine.fhir.outcome import Issue
 from engine.service._cards import CardContext, build_cards
 from engine.service._http import Problem, json_response, model_problem, parse_json, read_body
+from engine.service._work import work
 from engine.service.app import ServiceState, endpoint, state
 from engine.service.cds_models import CardsResponse, FeedbackRequest, HookRequest
 
@@ -160,7 +160,7 @@ async def _parsed(request: Request, model: type[BaseModel], limit: int) -> Any:
 async def call_service(request: Request) -> Response:
     service = _service(request)
     call = await _parsed(request, HookRequest, HOOK_BODY_LIMIT)
-    return json_response(await run_in_threadpool(_run_hook, state(request), service, call))
+    return json_response(await work(_run_hook, state(request), service, call))
 
 
 def _store_feedback(service_state: ServiceState, service_id: str, body: FeedbackRequest) -> int:
@@ -203,7 +203,7 @@ def _store_feedback(service_state: ServiceState, service_id: str, body: Feedback
 async def feedback(request: Request) -> Response:
     service = _service(request)
     parsed = await _parsed(request, FeedbackRequest, MAX_CASE_BYTES)
-    stored = await run_in_threadpool(_store_feedback, state(request), service["id"], parsed)
+    stored = await work(_store_feedback, state(request), service["id"], parsed)
     return json_response({"stored": stored})
 
 

@@ -74,17 +74,19 @@ def endpoint(fhir: bool = False, auth: bool = True) -> Callable[[Handler], Handl
     def wrap(handler: Handler) -> Handler:
         @wraps(handler)
         async def run(request: Request) -> Response:
+            started = time.perf_counter()
             try:
                 if auth:
                     state(request).authenticate(request)
-                return await handler(request)
+                response = await handler(request)
             except Problem as problem:
-                return problem.response(fhir)
+                response = problem.response(fhir)
             except Exception:
                 log.exception("internal error on %s %s", request.method, request.url.path)
-                return Problem(
-                    500, "internal error; the event is logged on the server", issue_code="exception"
-                ).response(fhir)
+                response = Problem(500, "internal error; the event is logged on the server", issue_code="exception")
+                response = response.response(fhir)
+            response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
+            return response
 
         return run
 
