@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import fcntl
 import json
+import os
 import threading
 import time
 from pathlib import Path
@@ -34,6 +36,32 @@ def database_url(db: str | Path | None) -> str:
     return text
 
 
+class _FileWriteLock:
+    """One SQLite writer at a time across the threads and processes (uvicorn workers) sharing a file: a waiting
+    writer blocks on a lock file and wakes when it is free, instead of sleeping in SQLite's growing busy steps."""
+
+    def __init__(self, database: str) -> None:
+        self.path = f"{database}.write-lock"
+        self._thread_lock = threading.Lock()
+        self._fd: int | None = None
+
+    def __enter__(self) -> None:
+        self._thread_lock.acquire()
+        try:
+            if self._fd is None:
+                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+        except BaseException:
+            self._thread_lock.release()
+            raise
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        finally:
+            self._thread_lock.release()
+
+
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -49,11 +77,12 @@ class Store:
         self.url = database_url(db)
         self.engine: SqlEngine = create_engine(self.url, pool_pre_ping=True, future=True)
         # SQLite has one writer at a time, and a writer that finds the file locked sleeps in growing steps (up to
-        # 100 ms): writers of this process take turns on a lock instead. PostgreSQL needs no such thing.
-        self._write_lock: threading.Lock | contextlib.nullcontext = contextlib.nullcontext()
+        # 100 ms): writers take turns on a lock file instead. PostgreSQL needs no such thing.
+        self._write_lock: Any = contextlib.nullcontext()
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
-            self._write_lock = threading.Lock()
+            database = self.engine.url.database
+            self._write_lock = _FileWriteLock(database) if database and database != ":memory:" else threading.Lock()
 
     @property
     def dialect(self) -> str:
