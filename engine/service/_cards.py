@@ -209,7 +209,11 @@ def plan_card(ctx: CardContext) -> dict[str, Any] | None:
         dose = item.dose.replace("|", "/")
         warn = "".join(f"<br>WARNING: {w}" for w in item.warnings)
         rows.append(f"| {item.priority} | {item.label} | {item.side} | {dose}{warn} | {item.grade} |{core}")
-    lines = [_status_line(a), "", *rows]
+    lines = [_status_line(a), ""]
+    presentations = getattr(a, "presentations", None) or []
+    if presentations:
+        lines += ["Working diagnoses:", *[f"- {p.label} - {p.side} (grade {p.grade})" for p in presentations], ""]
+    lines += rows
     if a.blocked:
         lines += [
             "",
