@@ -283,3 +283,16 @@ def test_no_case_content_reaches_the_log_at_info_level(server, client):
     assert "served: record" in log  # the service does log each answer, by record id
     for content in ("RUN-0719", "SECRET-CASE-77", "palpable", "Achilles", "prefetch"):
         assert content not in log
+
+
+def test_the_project_code_systems_are_served_as_valid_fhir(client):
+    bundle = client.get("/fhir/CodeSystem").json()
+    names = set()
+    for entry in bundle["entry"]:
+        system = get_fhir_model_class("CodeSystem").model_validate(entry["resource"])
+        names.add(system.url.rsplit("/", 1)[-1])
+        assert system.concept and all(c.display for c in system.concept)
+    assert {"measurement", "red-flag", "condition", "symptom-site", "screening", "intervention"} <= names
+    measurement = client.get("/fhir/CodeSystem/measurement").json()
+    assert {c["code"] for c in measurement["concept"]} >= {"lunge_distance_cm", "dorsiflexion_knee_bent_deg"}
+    assert client.get("/fhir/CodeSystem/nope").status_code == 404

@@ -176,6 +176,20 @@ async def audit_record(request: Request) -> Response:
     return json_response(detail)
 
 
+@endpoint(fhir=True)
+async def code_systems(request: Request) -> Response:
+    from engine.fhir.code_systems import SYSTEMS, code_system_resource
+
+    rulebase = state(request).engine.rulebase
+    name = request.path_params.get("name")
+    if name is None:
+        entries = [{"resource": code_system_resource(n, rulebase.vocabulary, rulebase.version)} for n in SYSTEMS]
+        return json_response({"resourceType": "Bundle", "type": "collection", "entry": entries})
+    if name not in SYSTEMS:
+        raise Problem(404, f"no CodeSystem {name}; known: {', '.join(SYSTEMS)}", issue_code="not-found")
+    return json_response(code_system_resource(name, rulebase.vocabulary, rulebase.version))
+
+
 def api_routes() -> list[Route]:
     return [
         Route("/health", health, methods=["GET"]),
@@ -183,6 +197,8 @@ def api_routes() -> list[Route]:
         Route("/assess", assess, methods=["POST"]),
         Route("/compare", compare, methods=["POST"]),
         Route("/reports/{hook_instance}", report, methods=["GET"]),
+        Route("/fhir/CodeSystem", code_systems, methods=["GET"]),
+        Route("/fhir/CodeSystem/{name}", code_systems, methods=["GET"]),
         Route("/audit/records", audit_records, methods=["GET"]),
         Route("/audit/records/{record_id}", audit_record, methods=["GET"]),
     ]
