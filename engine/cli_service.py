@@ -36,6 +36,8 @@ def _is_loopback(host: str) -> bool:
 )
 @click.option("--insecure-no-auth", is_flag=True, help="Allow a non-loopback address without --trusted-issuers.")
 @click.option("--public-url", help="The URL clients call (JWT audience, report links); default http://HOST:PORT.")
+@click.option("--ssl-certfile", type=click.Path(exists=True, dir_okay=False), help="Serve HTTPS with this certificate.")
+@click.option("--ssl-keyfile", type=click.Path(exists=True, dir_okay=False), help="The certificate's private key.")
 @click.option(
     "--log-level", default="info", show_default=True, type=click.Choice(("debug", "info", "warning", "error"))
 )
@@ -49,6 +51,8 @@ def serve(
     trusted_issuers: str | None,
     insecure_no_auth: bool,
     public_url: str | None,
+    ssl_certfile: str | None,
+    ssl_keyfile: str | None,
     log_level: str,
 ) -> None:
     """Run the CDS Hooks service and JSON API with uvicorn (the ASGI app is engine.service:create_app).
@@ -79,10 +83,13 @@ def serve(
     store.create_schema()
     store.dispose()
     shown_host = f"[{host}]" if ":" in host else host
+    if bool(ssl_certfile) != bool(ssl_keyfile):
+        raise click.UsageError("--ssl-certfile and --ssl-keyfile go together")
+    scheme = "https" if ssl_certfile else "http"
     settings = {
         "rules_dir": ctx.obj["rules_dir"],
         "db": db,
-        "public_url": public_url or f"http://{shown_host}:{port}",
+        "public_url": public_url or f"{scheme}://{shown_host}:{port}",
         "trusted_issuers": trusted_issuers,
         "log_level": log_level,
     }
@@ -90,7 +97,7 @@ def serve(
 
     os.environ.update(settings_env(**settings))
     click.echo(
-        f"kinetic-chain service on http://{shown_host}:{port} (store {store.dialect}, "
+        f"kinetic-chain service on {scheme}://{shown_host}:{port} (store {store.dialect}, "
         f"{'JWT auth' if trusted_issuers else 'no auth'}, {workers} worker(s))",
         err=True,
     )
@@ -101,7 +108,9 @@ def serve(
         port=port,
         workers=workers,
         log_level=log_level,
-        access_log=False,
+        access_log=False,  # an access log line would carry report tokens; the service logs record ids itself
+        ssl_certfile=ssl_certfile,
+        ssl_keyfile=ssl_keyfile,
     )
 
 

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -36,7 +37,10 @@ class Server:
 
     def __init__(self, tmp: Path, *args: str, db: str | None = None) -> None:
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        https = "--ssl-certfile" in args
+        self.url = f"{'https' if https else 'http'}://127.0.0.1:{self.port}"
+        # over HTTPS, trust exactly the server's own (self-signed) certificate
+        self.verify = ssl.create_default_context(cafile=args[args.index("--ssl-certfile") + 1]) if https else True
         self.db = db or str(tmp / "store.sqlite3")
         self.log = tmp / f"server-{self.port}.log"
         command = [sys.executable, "-m", "cli", "serve", "--port", str(self.port), "--db", self.db, *args]
@@ -51,7 +55,7 @@ class Server:
             if self.process.poll() is not None:
                 pytest.fail(f"server exited with {self.process.returncode}:\n{self.log.read_text()}")
             try:
-                if httpx.get(f"{self.url}/health", timeout=2).status_code == 200:
+                if httpx.get(f"{self.url}/health", timeout=2, verify=self.verify).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
@@ -60,7 +64,7 @@ class Server:
         pytest.fail(f"server did not answer /health within {timeout} s:\n{self.log.read_text()}")
 
     def client(self, **kwargs) -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=30, **kwargs)
+        return httpx.Client(base_url=self.url, timeout=30, verify=self.verify, **kwargs)
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -132,6 +136,38 @@ class Issuer:
             **claims,
         }
         return jwt.encode(payload, self.key, algorithm=self.alg, headers={"kid": self.kid, "typ": "JWT"})
+
+
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A certificate and key for 127.0.0.1, valid for a day (the HTTPS test)."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    import ipaddress
+
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
+        .not_valid_after(now + datetime.timedelta(1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .sign(key, hashes.SHA256())
+    )
+    cert, key_file = folder / "cert.pem", folder / "key.pem"
+    cert.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return cert, key_file
 
 
 def _pg_bin() -> Path:

@@ -8,7 +8,7 @@ import time
 
 import jwt
 import pytest
-from _service import Issuer, Server, hook_call
+from _service import Issuer, Server, hook_call, self_signed_certificate
 from click.testing import CliRunner
 
 from cli import main
@@ -119,3 +119,16 @@ def test_serve_refuses_a_bad_trusted_issuers_file(tmp_path):
     bad.write_text(json.dumps({"https://x": {"jwks": {"keys": [{"kty": "oct", "k": "c2VjcmV0"}]}}}))
     result = CliRunner().invoke(main, ["serve", "--trusted-issuers", str(bad), "--db", str(tmp_path / "s.db")])
     assert result.exit_code == 1 and "symmetric" in result.output
+
+
+def test_https_with_jwt_on_a_public_style_setup(tmp_path):
+    cert, key = self_signed_certificate(tmp_path)
+    issuers = tmp_path / "issuers.json"
+    issuers.write_text(json.dumps({EHR.iss: EHR.trust_entry()}))
+    server = Server(tmp_path, "--trusted-issuers", str(issuers), "--ssl-certfile", str(cert), "--ssl-keyfile", str(key))
+    try:
+        assert server.url.startswith("https://")
+        assert post(server, EHR.token(server.url + PATIENT_VIEW)).status_code == 200
+        assert post(server, None).status_code == 401
+    finally:
+        server.stop()

@@ -36,7 +36,10 @@ def replicas(postgres, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("replicas")
     issuers = tmp / "issuers.json"
     issuers.write_text(json.dumps({EHR.iss: EHR.trust_entry()}))
-    servers = [Server(tmp, "--trusted-issuers", str(issuers), db=postgres.url) for _ in range(2)]
+    # one replica with two uvicorn workers, one with one: three processes on one database
+    servers = [
+        Server(tmp, "--trusted-issuers", str(issuers), *extra, db=postgres.url) for extra in (("--workers", "2"), ())
+    ]
     yield servers
     for server in servers:
         server.stop()

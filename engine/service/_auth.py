@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.serialization import load_pem_public_key
 ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA")
 MAX_LIFETIME = 3600  # seconds a token may still be valid for; bounds the replay table
 LEEWAY = 30
+PRUNE_EVERY = 500  # tokens checked between two clean-ups of expired jtis
 
 
 class AuthError(Exception):
@@ -83,9 +84,11 @@ def load_trusted_issuers(path: str | Path) -> dict[str, IssuerKeys]:
 class Authenticator:
     """Checks one request's bearer JWT; `claim_jti(issuer, jti, exp)` returns False for a replayed jti."""
 
-    def __init__(self, issuers: dict[str, IssuerKeys], claim_jti: Any) -> None:
+    def __init__(self, issuers: dict[str, IssuerKeys], claim_jti: Any, forget_expired: Any = None) -> None:
         self.issuers = issuers
         self.claim_jti = claim_jti
+        self.forget_expired = forget_expired  # called now and then to drop jtis past their lifetime
+        self.checked = 0
 
     def check(self, authorization: str | None, audience: str) -> dict[str, Any]:
         if not authorization or not authorization.startswith("Bearer "):
@@ -125,6 +128,9 @@ class Authenticator:
             raise AuthError(f"token lifetime is over {MAX_LIFETIME} s")
         if not isinstance(claims["jti"], str) or not claims["jti"]:
             raise AuthError("jti must be a non-empty string")
+        self.checked += 1
+        if self.forget_expired is not None and self.checked % PRUNE_EVERY == 0:
+            self.forget_expired(int(time.time()))
         if not self.claim_jti(issuer, claims["jti"], int(claims["exp"]) + LEEWAY):
             raise AuthError("token replayed (jti already used)")
         return claims

@@ -121,7 +121,9 @@ def create_app(
     store.create_schema()
     authenticator = None
     if trusted_issuers is not None:
-        authenticator = Authenticator(load_trusted_issuers(trusted_issuers), store.claim_token)
+        authenticator = Authenticator(
+            load_trusted_issuers(trusted_issuers), store.claim_token, store.forget_expired_tokens
+        )
     service = ServiceState(engine, store, public_url, authenticator)
     routes: list[Route] = [*api_routes(), *hook_routes()]
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error, Exception: _http_error})
