@@ -40,6 +40,10 @@ DESCRIPTION = (
     "Reasons from a runner's ankle dorsiflexion, signs, symptoms, red flags and screens along the kinetic chain: "
     "referrals for red flags, screens to do before planning, and a graded, dosed home programme."
 )
+USAGE = (
+    "Needs the prefetch keys patient, observations and conditions (412 without them): the service never queries "
+    "the FHIR server. Codes: docs/fhir-mapping.md and GET /fhir/CodeSystem."
+)
 SERVICES: dict[str, dict[str, Any]] = {
     "kinetic-chain-patient-view": {
         "hook": "patient-view",
@@ -47,6 +51,7 @@ SERVICES: dict[str, dict[str, Any]] = {
         "description": DESCRIPTION,
         "id": "kinetic-chain-patient-view",
         "prefetch": PREFETCH,
+        "usageRequirements": USAGE,
         "context": ("userId", "patientId"),
     },
     "kinetic-chain-encounter-start": {
@@ -55,6 +60,7 @@ SERVICES: dict[str, dict[str, Any]] = {
         "description": DESCRIPTION,
         "id": "kinetic-chain-encounter-start",
         "prefetch": {**PREFETCH, "encounter": "Encounter/{{context.encounterId}}"},
+        "usageRequirements": USAGE,
         "context": ("userId", "patientId", "encounterId"),
     },
 }
