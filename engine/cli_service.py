@@ -36,6 +36,7 @@ def _is_loopback(host: str) -> bool:
 )
 @click.option("--insecure-no-auth", is_flag=True, help="Allow a non-loopback address without --trusted-issuers.")
 @click.option("--public-url", help="The URL clients call (JWT audience, report links); default http://HOST:PORT.")
+@click.option("--cors-origin", "cors_origins", multiple=True, help="Allow browser clients from this origin (repeat).")
 @click.option("--ssl-certfile", type=click.Path(exists=True, dir_okay=False), help="Serve HTTPS with this certificate.")
 @click.option("--ssl-keyfile", type=click.Path(exists=True, dir_okay=False), help="The certificate's private key.")
 @click.option(
@@ -51,6 +52,7 @@ def serve(
     trusted_issuers: str | None,
     insecure_no_auth: bool,
     public_url: str | None,
+    cors_origins: tuple[str, ...],
     ssl_certfile: str | None,
     ssl_keyfile: str | None,
     log_level: str,
@@ -92,6 +94,7 @@ def serve(
         "public_url": public_url or f"{scheme}://{shown_host}:{port}",
         "trusted_issuers": trusted_issuers,
         "log_level": log_level,
+        "cors_origins": list(cors_origins),
     }
     import os
 

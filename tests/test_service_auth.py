@@ -25,7 +25,7 @@ def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("auth")
     issuers = tmp / "issuers.json"
     issuers.write_text(json.dumps({EHR.iss: EHR.trust_entry(), PMS.iss: PMS.trust_entry()}))
-    running = Server(tmp, "--trusted-issuers", str(issuers))
+    running = Server(tmp, "--trusted-issuers", str(issuers), "--cors-origin", "https://ehr.example.org")
     yield running
     running.stop()
 
@@ -132,3 +132,17 @@ def test_https_with_jwt_on_a_public_style_setup(tmp_path):
         assert post(server, None).status_code == 401
     finally:
         server.stop()
+
+
+def test_cors_allows_only_the_configured_origin(server):
+    with server.client() as http:
+        headers = {
+            "Origin": "https://ehr.example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization,content-type",
+        }
+        allowed = http.options(PATIENT_VIEW, headers=headers)
+        assert allowed.status_code == 200
+        assert allowed.headers["access-control-allow-origin"] == "https://ehr.example.org"
+        other = http.options(PATIENT_VIEW, headers={**headers, "Origin": "https://evil.example.com"})
+        assert "access-control-allow-origin" not in other.headers

@@ -12,7 +12,8 @@ SETTINGS_ENV = "KINETIC_CHAIN_SERVICE_SETTINGS"
 
 def settings_env(**settings: Any) -> dict[str, str]:
     """The environment entry that carries create_app's keyword arguments to the workers."""
-    return {SETTINGS_ENV: json.dumps({k: (str(v) if v is not None else None) for k, v in settings.items()})}
+    plain = {k: v if v is None or isinstance(v, list) else str(v) for k, v in settings.items()}
+    return {SETTINGS_ENV: json.dumps(plain)}
 
 
 def configure_logging(level: str) -> None:

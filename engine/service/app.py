@@ -19,6 +19,8 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -110,6 +112,7 @@ def create_app(
     trusted_issuers: str | Path | None = None,
     engine: Engine | None = None,
     store: Store | None = None,
+    cors_origins: list[str] | None = None,
 ) -> Starlette:
     """The service over one rule base and one store; with `trusted_issuers`, every call but /health and the
     token-protected report links needs a signed JWT (CDS Hooks 'Trusting CDS Clients')."""
@@ -126,6 +129,19 @@ def create_app(
         )
     service = ServiceState(engine, store, public_url, authenticator)
     routes: list[Route] = [*api_routes(), *hook_routes()]
-    app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error, Exception: _http_error})
+    middleware = []
+    if cors_origins:  # browser-based CDS clients: only the origins named, never '*'
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(cors_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type", "X-Request-Id"],
+                max_age=600,
+            )
+        )
+    app = Starlette(
+        routes=routes, middleware=middleware, exception_handlers={HTTPException: _http_error, Exception: _http_error}
+    )
     app.state.service = service
     return app
