@@ -226,3 +226,10 @@ def test_cli_fhir_to_case_reports_what_it_did_not_use(tmp_path):
         json.loads(result.stdout)["case_id"]
         == yaml.safe_load((EXAMPLES / "minimal-case-id-only.yaml").read_text())["case_id"]
     )
+
+
+def test_a_paginated_prefetch_is_reported_as_incomplete():
+    request = load_example("hook-patient-view-red-flag-achilles-rupture.fhir.json")
+    request["prefetch"]["observations"]["link"] = [{"relation": "next", "url": "https://ehr.example.org/fhir?page=2"}]
+    mapped = fhir_to_case(request["prefetch"], VOCABULARY)
+    assert [(i.code, i.expression) for i in mapped.issues] == [("incomplete", "prefetch.observations")]

@@ -31,6 +31,16 @@ def _one(data: Any, where: str, found: list[Found], issues: list[Issue]) -> None
         return
     kind = data["resourceType"]
     if kind == "Bundle":
+        if any(isinstance(link, dict) and link.get("relation") == "next" for link in data.get("link") or []):
+            issues.append(
+                Issue(
+                    "warning",
+                    "incomplete",
+                    "only the first page of a paginated result was sent; the "
+                    "service does not fetch the next page from the FHIR server",
+                    where,
+                )
+            )
         for index, item in enumerate(data.get("entry") or []):
             if not isinstance(item, dict) or "resource" not in item:
                 issues.append(
