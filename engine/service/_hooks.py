@@ -8,6 +8,7 @@ import datetime
 import json
 import logging
 from typing import Any
+from urllib.parse import quote
 
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
@@ -130,7 +131,7 @@ def _run_hook(service_state: ServiceState, service: dict[str, Any], call: HookRe
         raise Problem(422, "the prefetched data maps to an invalid case", error.problems) from None
     assessment, output, text = service_state.assess(case)
     record = new_record(case, assessment, "cds-hooks", call.hookInstance, service["id"], output, text)
-    report_url = service_state.url(f"/reports/{call.hookInstance}?token={record['report_token']}")
+    report_url = service_state.url(f"/reports/{quote(call.hookInstance, safe='')}?token={record['report_token']}")
     ctx = CardContext(assessment, engine.rulebase.vocabulary, f"Patient/{patient_id}", report_url, tuple(issues))
     cards = build_cards(ctx)
     response = CardsResponse.model_validate({"cards": cards}).model_dump(exclude_none=True)
