@@ -63,7 +63,7 @@ class _Builder:
         sources = list(dict.fromkeys(part for rule in rules for part in rule.source.split("; ")))
         ancestors = nx.ancestors(self.graph, key)
         evidence = [
-            Evidence(kind=n["kind"], name=n["name"], side=n["side"], value=n.get("value"))
+            Evidence(kind=n["kind"], name=n["name"], side=n["side"], value=n.get("value", n.get("result")))
             for n in (self.graph.nodes[a] for a in sorted(ancestors))
             if n["type"] == "fact" and n["layer"] == "case"
         ]
@@ -114,7 +114,7 @@ def _order(vocabulary_words: list[str]) -> Any:
     return lambda item: (position.get(item.id, len(position)), item.side)
 
 
-def _held(b: _Builder, fact: dict[str, Any], label: str) -> Withheld | None:
+def _held(b: _Builder, fact: dict[str, Any], label: str, blocked_by: list[str]) -> Withheld | None:
     """The Withheld item for a recommendation a red flag or a missing screen holds back, else None."""
     name, side = fact["name"], fact["side"]
     withheld_key, pending_key = fact_key("withheld", name, side), fact_key("pending", name, side)
@@ -135,6 +135,7 @@ def _held(b: _Builder, fact: dict[str, Any], label: str) -> Withheld | None:
         withheld_by=sorted(r["name"] for r in b.facts("referral") if r["side"] == side) if flags else [],
         red_flags=flags,
         questions=questions,
+        also_blocked_by=blocked_by,
     )
 
 
@@ -145,17 +146,22 @@ def _recommendations(b: _Builder) -> tuple[list[Recommendation], list[Withheld],
         rules = b.rules_of(fact["key"])
         first = min(rules, key=lambda rule: (rule.then.priority, rule.id))
         spec = b.vocabulary.interventions[name]
-        held = _held(b, fact, spec.label)
-        if held is not None:  # held back first: its blocks matter only once it is cleared
+        blocked_key = fact_key("blocked", name, side)
+        blockers = (
+            b.premises_of(blocked_key, "condition", "red_flag", "finding", "presentation")
+            if blocked_key in b.derivation.facts
+            else []
+        )
+        held = _held(b, fact, spec.label, blockers)
+        if held is not None:  # listed once, as held; its contraindications travel with it
             withheld.append(held)
             continue
-        blocked_key = fact_key("blocked", name, side)
-        if blocked_key in b.derivation.facts:
+        if blockers:
             blocked.append(
                 Blocked(
                     **{**b.common(b.derivation.facts[blocked_key], spec.label), "id": name},
                     family=spec.family,
-                    conditions=b.premises_of(blocked_key, "condition", "red_flag", "finding", "presentation"),
+                    conditions=blockers,
                     alternative=_alternative(b, name, side),
                 )
             )

@@ -82,8 +82,31 @@ def parse_case_text(data: bytes, source: str) -> Any:
     return data
 
 
+def _is_branch(part: Any) -> bool:
+    """A union branch pydantic names in a location (e.g. 'list[...]', 'RedFlagSides'), not a case field."""
+    return isinstance(part, str) and ("[" in part or part[:1].isupper())
+
+
 def _dotted(loc: tuple[Any, ...]) -> str:
-    return ".".join(str(part) for part in loc) or "(top level)"
+    return ".".join(str(part) for part in loc if not _is_branch(part)) or "(top level)"
+
+
+def _relevant(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """For a field that may take two shapes (a red-flag list or side map; one screen result or one per side),
+    keep the errors of the shape the clinician wrote: a shape mismatch is dropped when the other shape
+    reports a problem inside that field."""
+    wrong_shape = ("list_type", "model_type", "dict_type", "model_attributes_type", "word")
+    fields = [_dotted(e["loc"]) for e in errors]
+    kept = []
+    for error, field in zip(errors, fields, strict=True):
+        branched = any(_is_branch(part) for part in error["loc"])
+        deeper = any(other.startswith(field + ".") for other in fields)
+        if branched and error["type"] in wrong_shape and deeper:
+            continue
+        if branched and field in {_dotted(e["loc"]) for e in kept}:
+            continue
+        kept.append(error)
+    return list({(_dotted(e["loc"]), e["msg"]): e for e in kept}.values()) or errors
 
 
 def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
@@ -135,5 +158,5 @@ def validate_case(model: type[BaseModel], raw: Any, source: str) -> BaseModel:
     try:
         return model.model_validate(raw)
     except ValidationError as error:
-        problems = [(_dotted(item["loc"]), _message(model, item)) for item in error.errors()]
+        problems = [(_dotted(item["loc"]), _message(model, item)) for item in _relevant(error.errors())]
         raise CaseError(source, problems[0][0], problems[0][1], problems[1:]) from None

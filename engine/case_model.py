@@ -58,14 +58,17 @@ def _patient(vocabulary: Vocabulary) -> type[BaseModel]:
     fields["sex"] = _field(Word(SEXES, "sex"), "sex: female, male, other or unknown")
 
     def needs_current(cls: Any, value: Any, info: ValidationInfo) -> Any:
-        if "weekly_km" not in info.data:
+        if info.data.get("weekly_km") is None:
             raise PydanticCustomError("load", "weekly_km_before needs weekly_km (the current weekly volume) too", {})
         return value
 
     validators = (
         {"needs_current": field_validator("weekly_km_before")(needs_current)} if "weekly_km_before" in fields else {}
     )
-    return create_model("Patient", __config__=STRICT, __validators__=validators, **fields)
+    config = ConfigDict(
+        extra="forbid", frozen=True, json_schema_extra={"dependentRequired": {"weekly_km_before": ["weekly_km"]}}
+    )
+    return create_model("Patient", __config__=config, __validators__=validators, **fields)
 
 
 def _measurements(vocabulary: Vocabulary) -> type[BaseModel]:

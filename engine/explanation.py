@@ -41,6 +41,7 @@ def derivation_graph(derivation: Derivation, rulebase: RuleBase) -> nx.DiGraph:
             layer=LAYER_OF_KIND[fact["kind"]],
             label=_fact_label(fact, vocabulary),
             **({"value": fact["value"]} if "value" in fact else {}),
+            **({"result": fact["result"]} if "result" in fact else {}),
             **({"observed": fact["observed"]} if "observed" in fact else {}),
         )
     seen: Counter[str] = Counter()
@@ -68,9 +69,9 @@ def derivation_graph(derivation: Derivation, rulebase: RuleBase) -> nx.DiGraph:
 def _fact_label(fact: dict[str, Any], vocabulary: Any) -> str:
     kind, name = fact["kind"], fact["name"]
     side = "" if fact["side"] == "none" else f" ({fact['side']})"
-    if kind in ("withheld", "blocked", "warning"):
+    if kind in ("withheld", "pending", "blocked", "warning"):
         return f"{kind}: {name}{side}"
-    value = f" = {fact['value']:g}" if "value" in fact else ""
+    value = f" = {fact['value']:g}" if "value" in fact else f" = {fact['result']}" if "result" in fact else ""
     return f"{name}{value}{side}"
 
 

@@ -14,6 +14,7 @@ contract prescribes, not clinical reasoning:
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from pydantic import BaseModel
@@ -73,8 +74,9 @@ def _patient_facts(patient: dict[str, Any]) -> list[dict[str, Any]]:
     if "sex" in patient:  # a word, matched as a result (e.g. the REDs screen for a female runner)
         facts.append(make_fact("patient", "sex", "none", result=patient["sex"]))
     now, before = patient.get("weekly_km"), patient.get("weekly_km_before")
-    if now is not None and before:  # a ratio only against a real earlier volume (0 = new or returning runner)
-        facts.append(make_fact("patient", "load_ratio", "none", value=round(now / before, DERIVED_DECIMALS)))
+    ratio = now / before if now is not None and before else None  # 0 before = a new or returning runner
+    if ratio is not None and math.isfinite(ratio):  # a vanishing earlier volume gives no ratio, never infinity
+        facts.append(make_fact("patient", "load_ratio", "none", value=round(ratio, DERIVED_DECIMALS)))
     return facts
 
 

@@ -10,6 +10,7 @@ LAYER_COLOURS = {
     "case": "#e8f1fb",
     "findings": "#fff4d6",
     "compensations": "#ffe3cc",
+    "presentations": "#f3dcf3",
     "risks": "#fbd5d5",
     "recommendations": "#dcf5e3",
     "questions": "#ece4fb",

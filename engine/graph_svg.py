@@ -22,6 +22,7 @@ GROUP_OF_LAYER = {
     "case": 0,
     "findings": 1,
     "compensations": 2,
+    "presentations": 3,
     "risks": 3,
     "recommendations": 4,
     "questions": 4,
@@ -33,6 +34,7 @@ LAYERS = {
     "case": ("Case facts", "#5b8ac4"),
     "findings": ("Findings", "#c9a227"),
     "compensations": ("Compensations", "#d9822b"),
+    "presentations": ("Presentations", "#8c3b8c"),
     "risks": ("Risks", "#c94c4c"),
     "recommendations": ("Recommendations", "#3f9b5f"),
     "questions": ("Questions", "#8162c4"),
@@ -63,7 +65,7 @@ def pruned_graph(explanation: dict[str, Any]) -> nx.DiGraph:
 def fact_text(data: dict[str, Any]) -> tuple[str, str]:
     """(name, detail) of a fact node, e.g. ('lunge_distance_cm', 'left · 6.5')."""
     kind, name, side = data.get("kind", ""), data.get("name", ""), data.get("side", "none")
-    title = f"{kind}: {name}" if kind in ("withheld", "blocked", "warning") else name
+    title = f"{kind}: {name}" if kind in ("withheld", "pending", "blocked", "warning") else name
     detail = [] if side in ("none", "", None) else [side]
     if data.get("value") is not None:
         detail.append(f"{data['value']:g}")

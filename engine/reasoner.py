@@ -27,14 +27,20 @@ MATCHED_FIELDS = (
 #: 0 < |x| < 1e-4). Rule thresholds are 0 or at least 0.001 in size (checked at load), so a smaller non-zero
 #: value is sent as +/-0.0001: every comparison with a threshold keeps its outcome.
 SMALLEST_SENT = 1e-4
+#: Likewise no number larger than this is sent (every threshold lies far below it, checked at load), so a
+#: huge but valid value keeps its comparisons without reaching durable-rules' exponent-form parser.
+LARGEST_SENT = 1e9
 
 
 def durable_fact(fact: dict[str, Any], sid: str) -> dict[str, Any]:
     """The part of a fact the rules match on, with numbers durable-rules reads correctly."""
     sent = {name: fact[name] for name in MATCHED_FIELDS if name in fact}
     for name, value in sent.items():
-        if isinstance(value, float) and value != 0 and abs(value) < SMALLEST_SENT:
-            sent[name] = math.copysign(SMALLEST_SENT, value)
+        if isinstance(value, int | float) and not isinstance(value, bool) and value != 0:
+            if abs(value) < SMALLEST_SENT:
+                sent[name] = math.copysign(SMALLEST_SENT, value)
+            elif abs(value) > LARGEST_SENT:
+                sent[name] = math.copysign(LARGEST_SENT, value)
     return {**sent, "sid": sid}
 
 

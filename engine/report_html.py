@@ -250,7 +250,10 @@ def _plan(a: Assessment) -> str:
 def _not_recommended(a: Assessment, vocabulary: Any) -> str:
     rows = []
     for w in a.withheld:
-        reason = held_because(w)
+        flags = ", ".join(_word(vocabulary, "red_flag", f) for f in w.red_flags)
+        blocked = ", ".join(_any_word(vocabulary, c, ("condition", "red_flag", "finding")) for c in w.also_blocked_by)
+        reason = held_because(w) + (f". Red flags: {flags}" if flags else "")
+        reason += f". Also blocked (contraindication): {blocked}" if blocked else ""
         rows.append(
             [
                 f"<b>{_e(w.label)}</b>",

@@ -11,18 +11,21 @@ GRADES = (
     "Evidence grades: A = systematic review, RCT or prospective cohort; B = cross-sectional, case-control,"
     " small cohort; C = consensus, expert opinion or the article's practice model."
 )
+SIDE_WORDS = {"left": "left leg", "right": "right leg", "both": "both legs"}
 URGENCY_TEXT = {"emergency": "EMERGENCY", "same_day": "same day", "soon": "within 1-2 weeks", "routine": "routine"}
 
 
 def held_because(item: Withheld) -> str:
     """Why an item is held back, in the words the status line uses."""
     if item.reason == "pending":
-        return f"pending {', '.join(item.questions)}"
+        blocked = f"; contraindicated too: {', '.join(item.also_blocked_by)}" if item.also_blocked_by else ""
+        return f"pending {', '.join(item.questions)}{blocked}"
     because = f"red flags {', '.join(item.red_flags)}" if item.red_flags else "the referral"
     until = "until medically cleared" if item.reason == "medical_clearance" else "until the referral has cleared it"
     pending = f"; also pending {', '.join(item.questions)}" if item.questions else ""
     referrals = f"; referral {', '.join(item.withheld_by)}" if item.withheld_by else ""
-    return f"{until} ({because}{referrals}{pending})"
+    blocked = f"; contraindicated afterwards too: {', '.join(item.also_blocked_by)}" if item.also_blocked_by else ""
+    return f"{until} ({because}{referrals}{pending}){blocked}"
 
 
 def patient_line(patient: dict[str, object]) -> str:
@@ -122,7 +125,7 @@ def render_text(assessment: Assessment) -> str:
         out.append("")
     if a.questions:
         out.append("QUESTIONS (data that would sharpen this assessment)")
-        out += [f"  - {q.side}: {q.label}" for q in a.questions]
+        out += [f"  - {SIDE_WORDS[q.side]}: {q.label}" for q in a.questions]
         out.append("")
     out.append(GRADES)
     return "\n".join(out) + "\n"

@@ -23,7 +23,7 @@ class Evidence(_Frozen):
     kind: str
     name: str
     side: str
-    value: float | None = None
+    value: int | float | str | None = None  # whole numbers stay whole; a screen's result is a word
 
 
 class Item(_Frozen):
@@ -84,6 +84,7 @@ class Withheld(Item):
     withheld_by: list[str]
     red_flags: list[str]
     questions: list[str] = []
+    also_blocked_by: list[str] = []  # contraindications that will still apply once it is cleared
 
 
 class Blocked(Item):

@@ -169,6 +169,6 @@ def unused_words(rulebase: RuleBase) -> list[str]:
     return [
         f"vocabulary {section}: '{word}' is used by no rule"
         for section in CONSUMED_SECTIONS + PRODUCED_SECTIONS
-        for word in vocabulary.words(section)
+        for word in vocabulary.live_words(section)
         if (section_kind[section], word) not in used
     ]

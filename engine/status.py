@@ -57,7 +57,7 @@ def judge_status(
         text += f" ({vocabulary.referrals[top.id]}, {vocabulary.urgencies[top.urgency].label})"
     if status == "screen_first":
         required = sorted({q.id for q in questions if vocabulary.questions[q.id].screen == "required"})
-        text += f" - answer {', '.join(required)}"
+        text += f" (answer {', '.join(required)})"
     if status == "no_action":
         return status, text
     parts = _holds(withheld)

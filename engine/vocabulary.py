@@ -157,6 +157,8 @@ class Vocabulary(BaseModel):
     screening: dict[str, Screen]
     conditions: Words
     outcome_scores: dict[str, Range] = {}
+    #: v1 words kept so v1 files stay valid, but no rule concludes them any more (brief v2 section 1).
+    deprecated: dict[str, list[str]] = {}
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Vocabulary:
@@ -211,6 +213,10 @@ class Vocabulary(BaseModel):
 
     def words(self, section: str) -> list[str]:
         return list(getattr(self, section))
+
+    def live_words(self, section: str) -> list[str]:
+        """The words of a section that rules still use (deprecated v1 words left out)."""
+        return [w for w in getattr(self, section) if w not in self.deprecated.get(section, [])]
 
     def words_of_kind(self, kind: str) -> list[str]:
         """The names a fact of this kind may carry (derived measurements count as measurements)."""

@@ -10,7 +10,7 @@ Feature: Treatment plans with doses
     And kneeling_dorsiflexion_rocks is recommended for the left side
     And ankle_wall_drill is recommended with a dose mentioning "10-15 slow reps per side"
     And reassess_dorsiflexion is recommended for the left side
-    And reassess_dorsiflexion is recommended with a dose mentioning "2-4 weeks"
+    And reassess_dorsiflexion is recommended with a dose mentioning "4-6 weeks"
     And recommendations are in priority order
     And ankle_wall_drill comes before reassess_dorsiflexion in the plan
     And no exercise is recommended for the right side
@@ -29,7 +29,7 @@ Feature: Treatment plans with doses
     And the runner's right knee-bent dorsiflexion is 18 degrees
     Then band_assisted_mobilization is recommended for the left side
     And band_assisted_mobilization is recommended at priority 1
-    And band_assisted_mobilization is recommended with a dose mentioning "oscillations"
+    And band_assisted_mobilization is recommended with a dose mentioning "15 x 20 s strap holds"
     And the recommendation band_assisted_mobilization has grade A
     And the explanation of band_assisted_mobilization passes through soleus_or_joint_restriction
     And band_assisted_mobilization is not recommended for the right side

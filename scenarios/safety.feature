@@ -1,6 +1,7 @@
 Feature: Safety - red flags, contraindications and precautions
   A red flag routes the runner to the right referral and withholds all exercise advice for the affected
-  limb (a flag that cannot be placed on one limb covers both). A contraindication blocks an intervention
+  limb (a flag that cannot be placed on one limb covers both; a whole-patient flag such as a possible DVT
+  or fever covers both legs whatever side is written). A contraindication blocks an intervention
   with its reason and, where one exists, an unblocked alternative from the same family. A precaution
   keeps the intervention with a warning (clinical-knowledge.md sections 5 and 6).
 
@@ -12,9 +13,9 @@ Feature: Safety - red flags, contraindications and precautions
     And the runner shows calf tightness on both sides
     And the runner reports anterior ankle pain on the right side for 0 weeks, severity 7 out of 10
     And the runner has the red flag unable to bear weight
-    Then an imaging_referral is made for the right side with soon urgency
+    Then an imaging_referral is made for the right side with same_day urgency
     And the imaging_referral cites the red flag unable_to_bear_weight
-    And the status is refer
+    And the status is refer_urgently
     And all exercise advice is withheld on the right side because of unable_to_bear_weight
     And ankle_wall_drill is withheld on the right side because of unable_to_bear_weight pending the imaging_referral
     And ankle_wall_drill is recommended for the left side
@@ -24,17 +25,17 @@ Feature: Safety - red flags, contraindications and precautions
     Given a runner whose knee-to-wall distance is 7 cm on both sides
     And the runner reports anterior ankle pain on the left side for 1 week
     And the runner has the red flag malleolar bone tenderness
-    Then an imaging_referral is made for the left side
-    And the status is refer
+    Then an imaging_referral is made for the left side with same_day urgency
+    And the status is refer_urgently
     And all exercise advice is withheld on the left side because of malleolar_bone_tenderness
     And kneeling_dorsiflexion_rocks is recommended for the right side
 
   Scenario: Tenderness at the 5th metatarsal base - Ottawa foot rules send for an X-ray
     Given a runner whose knee-to-wall distance is 7.5 cm on both sides
-    And the runner reports heel pain on the left side for 1 week
+    And the runner reports midfoot pain on the left side for 1 week
     And the runner has the red flag midfoot bone tenderness
-    Then an imaging_referral is made for the left side with soon urgency
-    And the status is refer
+    Then an imaging_referral is made for the left side with same_day urgency
+    And the status is refer_urgently
     And all exercise advice is withheld on the left side because of midfoot_bone_tenderness
     And no imaging_referral is made for the right side
 
@@ -44,7 +45,7 @@ Feature: Safety - red flags, contraindications and precautions
     And the runner shows Achilles tightness on both sides
     And the runner reports Achilles pain on the left side for 0 weeks, severity 8 out of 10
     And the runner has the red flag positive Thompson test
-    Then an urgent_medical_referral is made for the left side with urgent urgency
+    Then an urgent_medical_referral is made for the left side with same_day urgency
     And the status is refer_urgently
     And all exercise advice is withheld on the left side because of positive_thompson_test
     And calf_raises is withheld on the left side because of positive_thompson_test pending the urgent_medical_referral
@@ -60,19 +61,19 @@ Feature: Safety - red flags, contraindications and precautions
     And all exercise advice is withheld on both sides because of palpable_achilles_gap
     And calf_raises is blocked because of palpable_achilles_gap
 
-  Scenario: A warm swollen calf may be a DVT - same-day referral, no rolling, massage or heat on that leg
+  Scenario: A warm swollen calf may be a DVT - same-day referral, nothing on either leg until cleared
     Given a runner whose knee-to-wall distance is 7 cm on both sides
     And the runner shows calf tightness on both sides
     And the runner reports calf pain on the right side for 1 week
     And the runner has the red flag calf swelling warmth
-    Then an urgent_medical_referral is made for the right side with urgent urgency
+    Then an urgent_medical_referral is made for both sides with same_day urgency
     And the status is refer_urgently
     And foam_rolling is withheld on the right side because of calf_swelling_warmth
-    And foam_rolling is blocked on the right side because of calf_swelling_warmth with no alternative
+    And foam_rolling is blocked on the right side because of calf_swelling_warmth
     And contrast_therapy is blocked on the right side because of calf_swelling_warmth
-    And all exercise advice is withheld on the right side because of calf_swelling_warmth
+    And all exercise advice is withheld on both sides because of calf_swelling_warmth
     And the explanation of the block on foam_rolling passes through calf_swelling_warmth
-    And foam_rolling is recommended for the left side
+    And nothing is given on either leg until medically cleared
 
   Scenario: A Wells score of 2 or more without a painful side holds advice on both legs
     Given a runner whose knee-to-wall distance is 7 cm on both sides
@@ -98,36 +99,45 @@ Feature: Safety - red flags, contraindications and precautions
     And the status is refer
     And all exercise advice is withheld on the right side because of pain_on_hopping
 
-  Scenario: Night pain with shin pain - image for a stress fracture and refer the same day
+  Scenario: Night pain with shin pain - image for a bone stress injury and stop running on that leg
     Given a runner whose knee-to-wall distance is 7 cm on both sides
     And the runner reports shin pain on the left side for 6 weeks
     And the runner has the red flag night pain
-    Then an imaging_referral is made for the left side
+    Then an imaging_referral is made for the left side with soon urgency
     And the imaging_referral cites the red flag night_pain
-    And an urgent_medical_referral is made for both sides
-    And the status is refer_urgently
-    And all exercise advice is withheld on both sides because of night_pain
+    And no urgent_medical_referral is made
+    And the status is refer
+    And stop_running_and_offload is recommended for the left side
+    And all exercise advice is withheld on the left side because of night_pain
+    And ankle_wall_drill is recommended for the right side
 
-  Scenario: Foot drop is a neurological red flag for an urgent specialist
+  Scenario: Night pain away from the bone sites is referred to a doctor within two weeks
+    Given a runner whose knee-to-wall distance is 7 cm on both sides
+    And the runner reports front-of-knee pain on the left side for 6 weeks
+    And the runner has the red flag night pain
+    Then a medical_referral is made for both sides with soon urgency
+    And the status is refer
+
+  Scenario: Foot drop is a neurological red flag for a same-day specialist
     Given a runner whose knee-to-wall distance is 7 cm on both sides
     And the runner has the red flag foot drop
-    Then a specialist_referral is made with urgent urgency
+    Then a specialist_referral is made with same_day urgency
     And the status is refer_urgently
     And all exercise advice is withheld on both sides because of foot_drop
 
-  Scenario: Numbness or weakness in the leg is a neurological red flag for an urgent specialist
+  Scenario: Numbness or weakness in the leg is a neurological red flag for a specialist within two weeks
     Given a runner whose left knee-to-wall distance is 6 cm
     And the runner's right knee-to-wall distance is 7 cm
     And the runner has the red flag numbness or weakness
-    Then a specialist_referral is made for both sides with urgent urgency
-    And the status is refer_urgently
+    Then a specialist_referral is made for both sides with soon urgency
+    And the status is refer
     And all exercise advice is withheld on both sides because of numbness_or_weakness
 
   Scenario: Fever is a systemic red flag that covers both legs
     Given a runner whose knee-to-wall distance is 7 cm on both sides
     And the runner shows calf tightness on both sides
     And the runner has the red flag fever or systemic illness
-    Then an urgent_medical_referral is made for both sides with urgent urgency
+    Then an urgent_medical_referral is made for both sides with same_day urgency
     And the status is refer_urgently
     And all exercise advice is withheld on both sides because of fever_or_systemic_illness
     And no exercise is recommended for the left side
@@ -138,8 +148,10 @@ Feature: Safety - red flags, contraindications and precautions
     And the runner's right knee-to-wall distance is 6 cm
     And the runner's left knee-to-wall distance is 8 cm
     And the runner has the red flag unexplained weight loss
-    Then an urgent_medical_referral is made for both sides
-    And the status is refer_urgently
+    Then a medical_referral is made for both sides with soon urgency
+    And the medical_referral is for the whole patient
+    And the status is refer
+    And nothing is given on either leg until medically cleared
     And all exercise advice is withheld on both sides because of unexplained_weight_loss
     And reassess_dorsiflexion is withheld on the right side because of unexplained_weight_loss
 
@@ -217,24 +229,28 @@ Feature: Safety - red flags, contraindications and precautions
     Then band_assisted_mobilization is blocked on the left side because of recent_fracture with an alternative
     And foam_rolling is blocked on the left side because of recent_fracture
 
-  Scenario: An unstable ankle blocks band-assisted mobilisation; kneeling rocks remain
+  Scenario: An unstable ankle keeps band-assisted mobilisation with a precaution (grades I-III, no thrust)
     Given a runner whose left knee-straight dorsiflexion is 2 degrees
     And the runner's left knee-bent dorsiflexion is 6 degrees
     And the runner's right knee-straight dorsiflexion is 12 degrees
     And the runner's right knee-bent dorsiflexion is 20 degrees
     And the runner has the condition ankle instability
-    Then band_assisted_mobilization is blocked on the left side because of ankle_instability with the alternative kneeling_dorsiflexion_rocks
+    Then band_assisted_mobilization is recommended for the left side
+    And band_assisted_mobilization carries a warning mentioning "pain-free grades I-III only, no thrust"
     And kneeling_dorsiflexion_rocks is recommended for the left side
-    And band_assisted_mobilization is not recommended
 
-  Scenario: A suspected anterior impingement blocks forceful mobilisation until it is imaged
+  Scenario: A suspected anterior impingement prefers the strap posterior glide; imaging only after 6 weeks
     Given a runner whose left knee-straight dorsiflexion is 2 degrees
     And the runner's left knee-bent dorsiflexion is 6 degrees
     And the runner's right knee-straight dorsiflexion is 12 degrees
     And the runner's right knee-bent dorsiflexion is 20 degrees
     And the runner shows an anterior ankle pinch on the left side
+    And the runner reports anterior ankle pain on the left side for 8 weeks
+    And the hop test is negative
+    And the bone palpation is negative
     Then suspected_anterior_impingement is found on the left side
-    And band_assisted_mobilization is blocked on the left side because of suspected_anterior_impingement with an alternative
+    And band_assisted_mobilization is recommended for the left side
+    And ankle_wall_drill carries a warning mentioning "after the strap mobilisation"
     And an imaging_referral is made for the left side with routine urgency
     And the status is refer
 

@@ -25,7 +25,7 @@ BAD_CASES = Path(__file__).resolve().parent / "bad_cases"
 RULES = REPO / "rules"
 
 #: Families a red flag withholds on its limb (clinical-knowledge.md section 5).
-WITHHELD_FAMILIES = frozenset({"mobility", "soft_tissue", "recovery", "strength", "whole_chain"})
+WITHHELD_FAMILIES = frozenset({"mobility", "soft_tissue", "recovery", "strength", "whole_chain", "assessment"})
 
 
 def example_paths() -> list[Path]:
@@ -51,6 +51,9 @@ def strategy_from_schema(schema: dict[str, Any], root: dict[str, Any] | None = N
         if len(options) < len(schema["anyOf"]):  # an optional value: null is allowed, but mostly give content
             return st.one_of(*options, *options, *options, st.none())
         return st.one_of(options)
+    if schema.get("type") == "object" and "properties" not in schema:  # extensions: free-form, echoed
+        leaves = st.none() | st.booleans() | st.integers(-1000, 1000) | st.text(max_size=10)
+        return st.dictionaries(st.text(min_size=1, max_size=8), leaves | st.lists(leaves, max_size=3), max_size=4)
     if schema.get("type") == "object":
         properties = schema.get("properties", {})
         required = set(schema.get("required", []))
@@ -58,6 +61,7 @@ def strategy_from_schema(schema: dict[str, Any], root: dict[str, Any] | None = N
         return _object(
             {k: strategy_from_schema(v, root) for k, v in properties.items() if k in required},
             {k: strategy_from_schema(v, root) for k, v in properties.items() if k not in required},
+            schema.get("dependentRequired", {}),
         )
     if schema.get("type") == "array" and "$ref" in schema.get("items", {}):
         return st.lists(strategy_from_schema(schema["items"], root), max_size=5)
@@ -67,18 +71,51 @@ def strategy_from_schema(schema: dict[str, Any], root: dict[str, Any] | None = N
 
 
 @st.composite
-def _object(draw: Any, required: dict[str, Any], optional: dict[str, Any]) -> dict[str, Any]:
-    """An object with every required key and each optional key three times in four (shrinks to absent)."""
+def _object(
+    draw: Any, required: dict[str, Any], optional: dict[str, Any], dependent: dict[str, list[str]]
+) -> dict[str, Any]:
+    """An object with every required key and each optional key three times in four (shrinks to absent);
+    a key whose `dependentRequired` keys were not drawn is left out, as the schema demands."""
     out = {key: draw(strategy) for key, strategy in required.items()}
     for key, strategy in optional.items():
         if draw(st.integers(0, 3)) > 0:
             out[key] = draw(strategy)
-    return out
+    return {k: v for k, v in out.items() if all(d in out for d in dependent.get(k, []))}
+
+
+#: A positive screen IS its red flag (case-format v2): a case may not record the flag with the screen negative
+#: for the same side. Written out here from the contract, not read from the engine.
+SCREEN_FLAGS = {
+    "ottawa_rules": ("ottawa_positive", "positive"),
+    "thompson_test": ("positive_thompson_test", "positive"),
+    "hop_test": ("pain_on_hopping", "positive"),
+    "focal_bone_tenderness": ("focal_bone_tenderness", "positive"),
+    "neuro_screen": ("numbness_or_weakness", "abnormal"),
+}
+
+
+def contradicts_its_screens(case: dict[str, Any]) -> bool:
+    flags = case.get("red_flags") or []
+    sides = flags if isinstance(flags, dict) else dict.fromkeys(flags, "both")
+    screening = case.get("screening") or {}
+    if "dvt_wells_likely" in sides and "wells_score" in screening and screening["wells_score"] < 2:
+        return True
+    for screen, (flag, abnormal) in SCREEN_FLAGS.items():
+        if flag not in sides or screen not in screening:
+            continue
+        results = (
+            screening[screen]
+            if isinstance(screening[screen], dict)
+            else {"left": screening[screen], "right": screening[screen]}
+        )
+        if any(r != abnormal and sides[flag] in (side, "both") for side, r in results.items()):
+            return True
+    return False
 
 
 def case_strategy() -> st.SearchStrategy[dict[str, Any]]:
     """Cases generated from the engine's published case schema, exactly as `kinetic-chain schema` prints it."""
-    return strategy_from_schema(engine.default_engine().case_schema)
+    return strategy_from_schema(engine.default_engine().case_schema).filter(lambda c: not contradicts_its_screens(c))
 
 
 # --- an independent oracle: naive forward chaining over the rule data ---------------------------------
@@ -103,7 +140,29 @@ def _matches(condition: Condition, fact: dict[str, Any], anchor: dict[str, Any] 
             return False
     if condition.observed is not None and fact.get("observed") != condition.observed:
         return False
+    if condition.where is not None and not _where_holds(condition.where.terms(), fact):
+        return False
     return not (condition.families and fact.get("family") not in condition.families)
+
+
+def _where_holds(terms: dict[str, Any], fact: dict[str, Any]) -> bool:
+    """A condition's `where` details, judged here by plain comparison (not through the compiler)."""
+    for name, wanted in terms.items():
+        value = fact.get(name)
+        if wanted == "absent":
+            if value is not None:
+                return False
+        elif hasattr(wanted, "bounds"):
+            checks = {"below": lambda v, b: v < b, "at_most": lambda v, b: v <= b,
+                      "at_least": lambda v, b: v >= b, "above": lambda v, b: v > b}  # fmt: skip
+            if value is None or not all(checks[k](value, b) for k, b in wanted.bounds().items()):
+                return False
+        elif isinstance(wanted, bool):
+            if value is not wanted:
+                return False
+        elif value not in (wanted if isinstance(wanted, list) else [wanted]):
+            return False
+    return True
 
 
 def oracle_derivation(facts: list[dict[str, Any]], rulebase: RuleBase) -> tuple[set[str], set[tuple]]:

@@ -16,7 +16,7 @@ from engine.api import Engine
 from engine.rule_coverage import DEFAULT_TRACE, fired_rules
 
 #: The Gherkin step definitions, shared by every scenario module.
-pytest_plugins = ["steps_case", "steps_findings", "steps_plan"]
+pytest_plugins = ["steps_case", "steps_findings", "steps_plan", "steps_screening"]
 
 _current: dict[str, str | None] = {"scenario": None}
 _trace: dict[str, set[str]] = {}

@@ -96,7 +96,7 @@ def _symptom(
     visit.edit().setdefault("symptoms", []).append(symptom)
 
 
-@given(parsers.re(r"the runner has the red flag (?P<words>.+)"))
+@given(parsers.re(r"the runner has the red flag (?P<words>(?:(?! on the | on both ).)+)$"))
 def _red_flag(visit: Visit, words: str) -> None:
     visit.edit().setdefault("red_flags", []).append(known("red_flags", identifier(words)))
 

@@ -19,13 +19,17 @@ from scenario_language import (
 # --- Then: status and referrals ---------------------------------------------------------------------
 
 
-@then(parsers.re(r"the status is (?P<status>refer_urgently|refer|plan)"))
+@then(parsers.re(r"the status is (?P<status>refer_urgently|screen_first|refer|plan|no_action)"))
 def _status(visit: Visit, status: str) -> None:
     a = visit.assessment
     assert a.status == status, f"status is {a.status}, referrals: {brief(a.referrals)}"
 
 
-@then(parsers.re(r"an? (?P<name>\w+) is made" + SIDE_PHRASE + r"(?: with (?P<urgency>urgent|soon|routine) urgency)?"))
+@then(
+    parsers.re(
+        r"an? (?P<name>\w+) is made" + SIDE_PHRASE + r"(?: with (?P<urgency>emergency|same_day|soon|routine) urgency)?"
+    )
+)
 def _referral(visit: Visit, name: str, where: str | None, urgency: str | None) -> None:
     known("referrals", name)
     side = side_of(where)

@@ -160,8 +160,12 @@ def _blocked(visit: Visit, name: str, where: str | None, reason: str, alt: str |
     known_node_name(reason)
     side = side_of(where)
     a = visit.assessment
+    held = [w for w in on_side(a.withheld, name, side) if reason in w.also_blocked_by]
+    if held:  # held back by a red flag or a missing screen, and contraindicated once cleared too
+        assert alt is None, f"{name} is held back, so no alternative is offered"
+        return
     found = on_side(a.blocked, name, side)
-    assert found, f"{name} not blocked{where_text(side)}; blocked: {brief(a.blocked)}"
+    assert found, f"{name} not blocked{where_text(side)}; blocked: {brief(a.blocked)}; withheld: {brief(a.withheld)}"
     assert all(reason in b.conditions for b in found), f"{name} blocked for {[b.conditions for b in found]}"
     assert not on_side(a.recommendations, name, side), f"{name} still in the plan{where_text(side)}"
     if alt == "an alternative":

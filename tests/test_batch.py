@@ -23,7 +23,7 @@ from engine.batch import expand_paths, report_name
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
 BAD = REPO / "tests" / "bad_cases"
-BAD_FILES = ["bad-sex.yaml", "invalid-syntax.yaml", "missing-case-id.yaml", "binary-garbage.yaml", "format-2.yaml"]
+BAD_FILES = ["bad-sex.yaml", "invalid-syntax.yaml", "missing-case-id.yaml", "binary-garbage.yaml", "format-3.yaml"]
 
 
 def _generator():

@@ -81,11 +81,11 @@ def test_anchor_comes_first_and_absent_conditions_last(eng: engine.Engine) -> No
 
 # --- limbs never mix -----------------------------------------------------------------------------------
 
-LOCAL_FLAGS = sorted(engine.default_engine().rulebase.vocabulary.data["red_flag_sites"])
+LOCAL_FLAGS = sorted(engine.default_engine().rulebase.vocabulary.red_flag_sites)
 
 
 def _two_limb_case(flag: str | None, side: str) -> dict[str, Any]:
-    site = engine.default_engine().rulebase.vocabulary.red_flag_sites(flag)[0] if flag else "calf"
+    site = engine.default_engine().rulebase.vocabulary.red_flag_sites_of(flag)[0] if flag else "calf"
     return {
         "case_id": "LIMBS-1",
         "measurements": {
@@ -101,7 +101,7 @@ def _two_limb_case(flag: str | None, side: str) -> dict[str, Any]:
             "hip_drop": "both",
             "heel_lift_in_squat": "both",
         },
-        "symptoms": [{"site": site, "side": side}, {"site": "anterior_knee", "side": "both"}],
+        "symptoms": [{"site": site, "side": side}, {"site": "lower_back", "side": "both"}],
         "red_flags": [flag] if flag else [],
     }
 
@@ -128,7 +128,7 @@ def test_red_flag_on_one_limb_never_touches_the_other(eng: engine.Engine, flag: 
     assert _plan_for(calm, other)["recommended"] >= {"ankle_wall_drill", "calf_raises", "single_leg_balance"}
     # ... and the flagged limb gets no exercise advice
     mine = _plan_for(flagged, flag_side)
-    assert not {r.id for r in flagged.recommendations if covers(r, flag_side) and r.family != "assessment"}
+    assert not {r.id for r in flagged.recommendations if covers(r, flag_side) and r.family != "offload"}
     assert mine["referrals"]
     assert mine["withheld"] >= {"ankle_wall_drill", "calf_raises"}
 
@@ -136,25 +136,28 @@ def test_red_flag_on_one_limb_never_touches_the_other(eng: engine.Engine, flag: 
 def test_rupture_block_is_per_limb_regression_side_after_or(eng: engine.Engine) -> None:
     """safety.block.calf_loading_rupture matches names with $or on both patterns: the limb join must hold."""
     result = eng.assess(_two_limb_case("positive_thompson_test", "right"))
-    blocked = {(b.id, b.side) for b in result.blocked}
-    assert ("calf_raises", "right") in blocked
-    assert not any(b.side in ("left", "both") for b in result.blocked)
+    held = {(w.id, w.side) for w in result.withheld if "positive_thompson_test" in w.also_blocked_by}
+    assert ("calf_raises", "right") in held  # held by the flag, and contraindicated once cleared
+    assert not any(w.side in ("left", "both") for w in result.withheld)
     assert result.recommended("calf_raises", "left")
     assert not result.recommended("calf_raises", "right")
 
 
-def test_dvt_block_is_per_limb(eng: engine.Engine) -> None:
-    result = eng.assess(_two_limb_case("calf_swelling_warmth", "left"))
-    assert {(b.id, b.side) for b in result.blocked} >= {("foam_rolling", "left"), ("contrast_therapy", "left")}
-    assert result.recommended("foam_rolling", "right")
-    assert result.recommended("contrast_therapy", "right")
-    assert not result.recommended("foam_rolling", "left")
+def test_dvt_flag_is_whole_patient_whatever_side_is_written(eng: engine.Engine) -> None:
+    """v1 placed a DVT flag on the calf-pain leg and treated the other calf (brief v2: whole patient)."""
+    case = {**_two_limb_case(None, "left"), "red_flags": {"calf_swelling_warmth": "left"}}
+    result = eng.assess(case)
+    assert not result.recommendations
+    held = {(w.id, w.side, w.reason) for w in result.withheld}
+    assert {("foam_rolling", "both", "medical_clearance"), ("contrast_therapy", "both", "medical_clearance")} <= held
+    foam = next(w for w in result.withheld if w.id == "foam_rolling")
+    assert "calf_swelling_warmth" in foam.also_blocked_by
 
 
 def test_other_side_condition_joins_the_opposite_limb(eng: engine.Engine) -> None:
     """question.measure_other_side.*: 'absent on the other side' must look at the other limb only."""
     one = eng.assess({"case_id": "Q-1", "measurements": {"lunge_distance_cm": {"left": 10}}})
-    assert {(q.id, q.side) for q in one.questions} == {("measure_other_side", "left")}
+    assert {(q.id, q.side) for q in one.questions} == {("measure_other_side", "right")}  # the side to measure
     both = eng.assess({"case_id": "Q-2", "measurements": {"lunge_distance_cm": {"left": 10, "right": 10}}})
     assert not [q for q in both.questions if q.id == "measure_other_side"]
 

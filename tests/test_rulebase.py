@@ -309,7 +309,7 @@ PRODUCED = {"findings": "finding", "compensations": "compensation", "risks": "ri
 def test_every_case_word_is_consumed_by_a_rule(bundled: engine.Engine, section: str) -> None:
     graph = rulebase_graph(bundled.rulebase)
     kind = CONSUMED[section]
-    words = bundled.rulebase.vocabulary.words(section)
+    words = bundled.rulebase.vocabulary.live_words(section)
     assert words
     unused = [w for w in words if not (graph.has_node(f"{kind}:{w}") and graph.out_degree(f"{kind}:{w}") > 0)]
     assert not unused, f"{section} no rule reads: {unused}"
@@ -319,7 +319,7 @@ def test_every_case_word_is_consumed_by_a_rule(bundled: engine.Engine, section: 
 def test_every_conclusion_word_is_produced_by_a_rule(bundled: engine.Engine, section: str) -> None:
     graph = rulebase_graph(bundled.rulebase)
     kind = PRODUCED[section]
-    words = bundled.rulebase.vocabulary.words(section)
+    words = bundled.rulebase.vocabulary.live_words(section)
     assert words
     unproduced = [w for w in words if not (graph.has_node(f"{kind}:{w}") and graph.in_degree(f"{kind}:{w}") > 0)]
     assert not unproduced, f"{section} no rule concludes: {unproduced}"
@@ -340,7 +340,7 @@ def test_every_conclusion_traces_back_to_case_words(bundled: engine.Engine) -> N
     for node in case_nodes:
         reachable |= nx.descendants(graph, node)
     for section, kind in PRODUCED.items():
-        for word in bundled.rulebase.vocabulary.words(section):
+        for word in bundled.rulebase.vocabulary.live_words(section):
             assert f"{kind}:{word}" in reachable, f"{section} {word} has no path from a case fact"
 
 

@@ -82,7 +82,7 @@ def test_blocking_rules_were_found() -> None:
 # --- (a) red flags ---------------------------------------------------------------------------------------
 
 
-@settings(max_examples=500, **FAST)
+@settings(max_examples=250, **FAST)
 @given(case=CASES)
 def test_red_flag_means_referral_and_no_exercise_on_that_limb(case: dict[str, Any]) -> None:
     result = _engine().assess(case)
@@ -102,18 +102,19 @@ def test_red_flag_means_referral_and_no_exercise_on_that_limb(case: dict[str, An
             assert any(side in sides_of(r.side) for r in result.referrals), f"{flags} on {side}, no referral there"
 
 
-LOCAL_FLAGS = sorted(engine.default_engine().rulebase.vocabulary.data["red_flag_sites"])
+LOCAL_FLAGS = sorted(engine.default_engine().rulebase.vocabulary.red_flag_sites)
 
 
 def _one_sided_flag(drawn: tuple[dict[str, Any], str, str, float]) -> dict[str, Any]:
     """A generated case plus a red flag localised (by a symptom at its site) to one limb, and a restricted
     ankle on both, so the other limb has a plan for the flag to leave alone."""
     case, flag, side, lunge = drawn
-    site = _engine().rulebase.vocabulary.red_flag_sites(flag)[0]
+    site = _engine().rulebase.vocabulary.red_flag_sites_of(flag)[0]
     measurements = dict(case.get("measurements") or {})
     measurements["lunge_distance_cm"] = {"left": lunge, "right": lunge}
     return {
         **case,
+        "screening": {},  # no recorded screen may contradict the flag drawn here
         "measurements": measurements,
         "symptoms": [s for s in case.get("symptoms", []) if s["side"] != "both"] + [{"site": site, "side": side}],
         "red_flags": [*case.get("red_flags", []), flag],
@@ -125,7 +126,7 @@ ONE_SIDED = st.tuples(CASES, st.sampled_from(LOCAL_FLAGS), st.sampled_from(["lef
 )
 
 
-@settings(max_examples=300, **FAST)
+@settings(max_examples=200, **FAST)
 @given(case=ONE_SIDED)
 def test_one_sided_red_flag_withholds_only_its_limb(case: dict[str, Any]) -> None:
     result = _engine().assess(case)
@@ -138,9 +139,9 @@ def test_one_sided_red_flag_withholds_only_its_limb(case: dict[str, Any]) -> Non
                     f"{recommendation.id} recommended on the {side} limb despite {sorted(flagged[side])}"
                 )
     for side in ("left", "right"):
-        if not flagged[side]:
-            assert any(side in sides_of(r.side) for r in result.recommendations), f"no plan for the clear {side} limb"
-            assert not any(side in sides_of(w.side) for w in result.withheld), f"{side} limb withheld without a flag"
+        if not flagged[side]:  # the clear limb may still wait for its own screens, never for the flag
+            held = [w for w in result.withheld if side in sides_of(w.side) and w.reason != "pending"]
+            assert not held, f"{side} limb withheld without a flag: {[w.id for w in held]}"
 
 
 @pytest.mark.parametrize("flag", sorted(engine.default_engine().rulebase.vocabulary.words("red_flags")))
@@ -172,7 +173,7 @@ def _present(
     return any((kind, name, s) in pool for name in names for s in (side, "none"))
 
 
-@settings(max_examples=500, **FAST)
+@settings(max_examples=300, **FAST)
 @given(case=CASES)
 def test_no_recommendation_has_a_blocking_condition_present(case: dict[str, Any]) -> None:
     eng = _engine()
@@ -191,7 +192,7 @@ def test_no_recommendation_has_a_blocking_condition_present(case: dict[str, Any]
 # --- (c) explanations ------------------------------------------------------------------------------------
 
 
-@settings(max_examples=400, **FAST)
+@settings(max_examples=200, **FAST)
 @given(case=CASES)
 def test_every_outcome_is_explained_from_case_facts(case: dict[str, Any]) -> None:
     result = _engine().assess(case)
@@ -206,6 +207,8 @@ def test_every_outcome_is_explained_from_case_facts(case: dict[str, Any]) -> Non
     for kind, item in outcomes:
         for side in sides_of(item.side):
             node = f"{kind}:{item.id}:{side}"
+            if kind == "withheld" and not graph.has_node(node):  # held for a missing screen
+                node = f"pending:{item.id}:{side}"
             assert graph.has_node(node), f"{node} missing from the explanation"
             sources = nx.ancestors(graph, node) & case_nodes
             assert sources, f"{node} has no path from a case fact"
@@ -217,16 +220,16 @@ def test_every_outcome_is_explained_from_case_facts(case: dict[str, Any]) -> Non
 # --- (d) and (e) -----------------------------------------------------------------------------------------
 
 
-@settings(max_examples=400, **FAST)
+@settings(max_examples=200, **FAST)
 @given(case=CASES)
 def test_schema_valid_case_never_raises(case: dict[str, Any]) -> None:
     result = _engine().assess(case)
     assert result.case_id == case["case_id"]
-    assert result.status in ("plan", "refer", "refer_urgently")
+    assert result.status in ("plan", "refer", "refer_urgently", "screen_first", "no_action")
     assert _engine().reasoner.open_sessions == 0
 
 
-@settings(max_examples=300, **FAST)
+@settings(max_examples=150, **FAST)
 @given(case=CASES)
 def test_output_is_deterministic(case: dict[str, Any]) -> None:
     first = _engine().assess(case).to_json()
@@ -237,8 +240,9 @@ def test_output_is_deterministic(case: dict[str, Any]) -> None:
 
 NUMBER_CASES = {
     "weeks-tiny": {"symptoms": [{"site": "calf", "side": "left", "weeks": 0.00001}]},
-    "weeks-huge-float": {"symptoms": [{"site": "calf", "side": "left", "weeks": 1e16}]},
-    "weeks-huge-int": {"symptoms": [{"site": "calf", "side": "left", "weeks": 10**20}]},
+    "weeks-subnormal": {"symptoms": [{"site": "calf", "side": "left", "weeks": 5e-324}]},
+    "weeks-at-the-bound": {"symptoms": [{"site": "calf", "side": "left", "weeks": 520}]},
+    "load-ratio-overflows": {"patient": {"weekly_km": 300, "weekly_km_before": 5e-324}},
     "severity-tiny": {"symptoms": [{"site": "calf", "side": "left", "severity": 0.00001}]},
     "lunge-tiny": {
         "symptoms": [{"site": "calf", "side": "left"}],
@@ -256,7 +260,8 @@ _CHILD = textwrap.dedent("""
 
 @pytest.mark.parametrize("name", sorted(NUMBER_CASES))
 def test_number_format_never_drops_facts(name: str) -> None:
-    """A valid but oddly written number (0.00001 weeks, 1e16, a 21-digit integer) must not lose the DVT flag."""
+    """A valid but oddly written number (0.00001 weeks, a subnormal, a ratio that overflows) must not lose the
+    DVT flag (a whole-patient flag: the referral covers both legs)."""
     case = {"case_id": "NUM-1", "red_flags": ["calf_swelling_warmth"], **NUMBER_CASES[name]}
     child = subprocess.run(
         [sys.executable, "-c", _CHILD, json.dumps(case)],
@@ -269,4 +274,4 @@ def test_number_format_never_drops_facts(name: str) -> None:
     assert child.returncode == 0, f"assess crashed (exit {child.returncode}): {child.stderr[-500:]}"
     outcome = json.loads(child.stdout.strip().splitlines()[-1])
     assert outcome["status"] == "refer_urgently", f"DVT red flag lost: {outcome}"
-    assert ["urgent_medical_referral", "left"] in outcome["referrals"]
+    assert ["urgent_medical_referral", "both"] in outcome["referrals"]

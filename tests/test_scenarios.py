@@ -16,5 +16,6 @@ FEATURES = (
     "plans.feature",
     "questions.feature",
     "safety.feature",
+    "screen_before_plan.feature",
 )
 scenarios(*FEATURES)
