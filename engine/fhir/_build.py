@@ -5,13 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import threading
 import uuid
-from collections import OrderedDict
 from typing import Any
 
 from fhir.resources.R4B import get_fhir_model_class
 
+from engine._lru import Lru
 from engine.fhir._codes import BOTH_LIMBS, SIDE_SITES, SNOMED, SNOMED_EQUIVALENTS, code_system
 
 _NAMESPACE = uuid.UUID("6f0f3c8e-7d0e-4a8e-9a37-1b0c1c5e2a11")
@@ -54,36 +53,16 @@ def limb_sites(side: str) -> list[dict[str, Any]]:
     return [limb_site(s) for s in (("left", "right") if side == "both" else (side,))]
 
 
-class _Models:
-    """fhir.resources models by content: validating a resource costs milliseconds (a care plan tens of them), and
-    an EHR sends the same chart, and the engine writes the same plan, again and again. A model is only read."""
-
-    def __init__(self, size: int = 4096) -> None:
-        self.size = size
-        self._items: OrderedDict[str, Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, data: dict[str, Any]) -> Any:
-        key = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        model = get_fhir_model_class(data["resourceType"]).model_validate(data)
-        with self._lock:
-            self._items[key] = model
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return model
-
-
-_MODELS = _Models()
+#: fhir.resources models by content: validating a resource costs milliseconds (a care plan tens of them), and an
+#: EHR sends the same chart, and the engine writes the same plan, again and again. A model is only read.
+_MODELS: Lru[Any] = Lru(4096)
 
 
 def resource(data: dict[str, Any]) -> Any:
     """A fhir.resources (R4B) model of a resource dict; raises pydantic's ValidationError if it is not valid FHIR.
     The same content gives the same (shared, read-only) model."""
-    return _MODELS.get(data)
+    key = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+    return _MODELS.get_or_make(key, lambda: get_fhir_model_class(data["resourceType"]).model_validate(data))
 
 
 def as_json(model: Any) -> dict[str, Any]:

@@ -19,7 +19,6 @@ from engine.audit.records import new_record
 from engine.audit.store import now_iso
 from engine.case_loader import MAX_CASE_BYTES, validate_case
 from engine.errors import CaseError
-from engine.fhir.fhir_to_case import fhir_to_case
 from engine.fhir.outcome import Issue
 from engine.service._cards import CardContext, build_cards
 from engine.service._http import Problem, json_response, model_problem, parse_json, read_body
@@ -107,7 +106,7 @@ def _check_call(service: dict[str, Any], call: HookRequest) -> str:
 def _run_hook(service_state: ServiceState, service: dict[str, Any], call: HookRequest) -> dict[str, Any]:
     patient_id = _check_call(service, call)
     engine = service_state.engine
-    mapped = fhir_to_case(call.prefetch, engine.rulebase.vocabulary, patient_id=patient_id)
+    mapped = service_state.memo.map_prefetch(call.prefetch, patient_id)
     conflicts = [i for i in mapped.issues if i.code == "conflict"]
     if conflicts:
         raise Problem(
@@ -116,7 +115,7 @@ def _run_hook(service_state: ServiceState, service: dict[str, Any], call: HookRe
             [(i.expression, i.diagnostics) for i in conflicts],
             issue_code="conflict",
         )
-    case_data = mapped.case
+    case_data = dict(mapped.case)
     issues = list(mapped.issues)
     if "visit_date" not in case_data:
         case_data = {
