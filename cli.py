@@ -1,7 +1,8 @@
 """kinetic-chain: the command line for clinicians.
 
 Exit codes: 0 success; 1 a case file or the rule base is invalid (message on stderr naming the file
-and the field or rule); 2 usage error; 3 the item asked about is not in the assessment.
+and the field or rule); 2 usage error; 3 the item asked about is not in the assessment; 4 an output cannot
+be written; 130/143 a batch interrupted by SIGINT/SIGTERM (see engine.cli_batch).
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from typing import Any
 
 import click
 
+from engine._atomic import atomic_write_text, check_folder_writable
 from engine.api import Engine
+from engine.cli_batch import batch
 from engine.cli_rules import rules
 from engine.cli_service import COMMANDS as SERVICE_COMMANDS
 from engine.cli_service import record_cli_assessment
-from engine.cli_support import EPILOG, EXIT_INVALID, EXIT_NOT_FOUND, engine_of, fail, reports_errors
+from engine.cli_support import EPILOG, EXIT_INVALID, EXIT_NOT_FOUND, engine_of, fail, reports_errors, warn
 from engine.errors import KineticChainError
 from engine.explanation import node_link
 from engine.graph_export import to_dot
@@ -70,20 +73,29 @@ def render(assessment: Any, fmt: str, engine: Engine) -> str:
     return render_text(assessment)
 
 
+def _element(case: str, outcome: Any) -> dict[str, Any]:
+    """One element of the JSON array for several cases: the assessment or the refusal, with its file."""
+    if isinstance(outcome, KineticChainError):
+        problems = getattr(outcome, "problems", [(None, str(outcome))])
+        errors = [{"field": field, "message": message} for field, message in problems]
+        return {"file": case, "status": "invalid", "error": " | ".join(str(outcome).splitlines()), "errors": errors}
+    return {"file": case, **outcome.to_dict()}
+
+
 @main.command(epilog=EPILOG)
 @click.argument("cases", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True)
-@click.option(
-    "--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report here instead of stdout."
-)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here instead of stdout.")
 @click.option("--audit", is_flag=True, help="Also write an audit record per case to the store (--db).")
 @click.option("--db", default="kinetic-chain.sqlite3", show_default=True, help="Audit store: SQLite file or URL.")
 @click.pass_context
+@reports_errors
 def assess(ctx: click.Context, cases: tuple[str, ...], fmt: str, output: str | None, audit: bool, db: str) -> None:
     """Assess one or more case files (YAML or JSON; '-' reads stdin).
 
-    With several cases, JSON output is an array; a bad file is reported on stderr and the others are
-    still assessed (exit code 1 at the end).
+    With several cases, JSON output is an array in input order; each element carries its "file", and a bad
+    file is an element {"file", "status": "invalid", "error", "errors"} (also reported on stderr; the others
+    are still assessed, exit code 1 at the end). --output is written whole or not at all.
 
     \b
     Example:
@@ -93,31 +105,33 @@ def assess(ctx: click.Context, cases: tuple[str, ...], fmt: str, output: str | N
         raise click.UsageError("--format html writes one page per case; use 'kinetic-chain batch --report-dir DIR'")
     if fmt == "fhir" and len(cases) > 1:
         raise click.UsageError("--format fhir writes one Bundle per case; assess one case at a time")
+    if output:
+        if any(case != "-" and Path(case).resolve() == Path(output).resolve() for case in cases):
+            raise click.UsageError(f"--output {output} is also an input: it would overwrite the case file")
+        check_folder_writable(Path(output).resolve().parent, f"--output {output}")
     engine = engine_of(ctx)
-    results, failed = [], False
+    outcomes: list[tuple[str, Any]] = []
     for case in cases:
         try:
             valid = engine.load_case(case)
-            results.append(engine.assess(valid))
+            outcomes.append((case, engine.assess(valid)))
             if audit:
-                record_cli_assessment(valid, results[-1], db)
+                record_cli_assessment(valid, outcomes[-1][1], db)
         except KineticChainError as error:
-            click.echo(str(error), err=True)
-            failed = True
-    if fmt == "json":
-        payload = [r.to_dict() for r in results] if len(cases) > 1 else [r.to_dict() for r in results][:1]
-        text = (
-            json.dumps(payload if len(cases) > 1 else payload[0], indent=2, ensure_ascii=False) + "\n"
-            if payload
-            else ""
-        )
+            warn(str(error))
+            outcomes.append((case, error))
+    results = [outcome for _case, outcome in outcomes if not isinstance(outcome, KineticChainError)]
+    if fmt == "json" and len(cases) > 1:
+        text = json.dumps([_element(case, o) for case, o in outcomes], indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "json":
+        text = json.dumps(results[0].to_dict(), indent=2, ensure_ascii=False) + "\n" if results else ""
     else:
         text = "\n".join(render(result, fmt, engine) for result in results)
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        atomic_write_text(output, text)
     else:
         click.echo(text, nl=False)
-    if failed:
+    if len(results) < len(cases):
         sys.exit(EXIT_INVALID)
 
 
@@ -173,72 +187,6 @@ def schema(ctx: click.Context) -> None:
     click.echo(json.dumps(engine_of(ctx).case_schema, indent=2, ensure_ascii=False))
 
 
-BATCH_EPILOG = (
-    "Exit codes: 0 every case valid, 1 at least one case file invalid (the others are still assessed and"
-    " written) or the rule base invalid, 2 usage error."
-)
-
-
-@main.command(epilog=BATCH_EPILOG)
-@click.argument("paths", nargs=-1, required=True)
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: CPU count; 1 = in-process).")
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, allow_dash=True),
-    default="-",
-    help="JSON Lines results, one line per case in input order (default: stdout).",
-)
-@click.option("--summary", "summary_csv", type=click.Path(dir_okay=False), help="Also write the summary as CSV.")
-@click.option("--report-dir", type=click.Path(file_okay=False), help="Write one HTML report per valid case here.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar (it is also off when stderr is not a terminal).")
-@click.pass_context
-@reports_errors
-def batch(
-    ctx: click.Context,
-    paths: tuple[str, ...],
-    jobs: int | None,
-    out: str,
-    summary_csv: str | None,
-    report_dir: str | None,
-    quiet: bool,
-) -> None:
-    """Assess many case files in parallel; a bad file never stops the others.
-
-    PATHS are files, folders (every *.yaml, *.yml, *.json inside, recursive) or glob patterns. Each case
-    becomes one JSON line in input order: {"file", "status", "assessment"}, or {"file", "status": "invalid",
-    "error"} for a file the engine refused. A summary table (cases by status, top 5 risks and
-    recommendations, counted once per case) follows on stdout, or on stderr when the results go to stdout.
-
-    \b
-    Example:
-      kinetic-chain batch clinic/2026/ 'inbox/*.yaml' --jobs 4 --out results.jsonl --summary summary.csv
-      echo $?    # 0: all valid; 1: some were invalid - grep '"invalid"' results.jsonl
-    """
-    from rich.console import Console
-
-    from engine.batch import run_batch
-
-    engine = engine_of(ctx)
-    progress = not quiet and sys.stderr.isatty()
-    try:
-        stream = click.open_file(out, "w", encoding="utf-8")
-    except OSError as error:
-        raise click.FileError(out, hint=error.strerror) from None
-    with stream:
-        summary = run_batch(paths, stream, ctx.obj["rules_dir"], jobs, report_dir, progress, engine)
-    if not summary.total:
-        fail(f"no case files (*.yaml, *.yml, *.json) found in {' '.join(paths)}")
-    if summary_csv:
-        summary.write_csv(summary_csv)
-    Console(stderr=out == "-").print(summary.table())
-    for problem in summary.invalid[:20] + [(None, e) for e in summary.report_errors[:20]]:
-        click.echo(problem[1], err=True)
-    if len(summary.invalid) > 20:
-        click.echo(f"... and {len(summary.invalid) - 20} more invalid case files", err=True)
-    if not summary.all_valid:
-        sys.exit(EXIT_INVALID)
-
-
 @main.command(epilog=EPILOG)
 @click.argument("before", type=click.Path(allow_dash=True))
 @click.argument("after", type=click.Path(allow_dash=True))
@@ -261,11 +209,12 @@ def compare(ctx: click.Context, before: str, after: str, fmt: str) -> None:
 
     comparison = compare_visits(before, after, engine_of(ctx))
     for warning in comparison.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        warn(f"warning: {warning}")
     click.echo(render_comparison(comparison, fmt), nl=False)
 
 
 main.add_command(rules)
+main.add_command(batch)
 for _command in SERVICE_COMMANDS:
     main.add_command(_command)
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from engine.assembly import assemble
 from engine.case_loader import STDIN, parse_case_text, read_case_bytes, validate_case
 from engine.case_model import build_case_model
+from engine.errors import CaseError
 from engine.facts import case_facts
 from engine.reasoner import Reasoner
 from engine.result import Assessment
@@ -40,6 +41,9 @@ class Engine:
             return validate_case(self.case_model, case, str(case.get("case_id", "<case>")))
         if isinstance(case, BaseModel):
             return validate_case(self.case_model, case.model_dump(exclude_none=True), "<case>")
+        if not isinstance(case, str | Path):
+            got = type(case).__name__
+            raise CaseError("<case>", None, f"expected a case file path, a mapping or a Case, got {got}")
         source = "<stdin>" if str(case) == STDIN else str(case)
         return validate_case(self.case_model, parse_case_text(read_case_bytes(case), source), source)
 

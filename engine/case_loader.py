@@ -6,40 +6,46 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from engine._case_values import MAX_VALUES, checked_values
+from engine._files import NotRegularFile, TooLarge, read_regular_file
 from engine.case_model import did_you_mean
 from engine.errors import CaseError
-from engine.safe_yaml import DuplicateKeyError, check_duplicates, json_mapping, load_yaml
+from engine.safe_yaml import ALIASES_REFUSED, DuplicateKeyError, check_duplicates, json_mapping, load_yaml
 
 #: Case files larger than this are refused before any parsing (a real case is a few kilobytes).
 MAX_CASE_BYTES = 1024 * 1024
 STDIN = "-"
-
-
-def _read_limited(stream: BinaryIO, source: str) -> bytes:
-    data = stream.read(MAX_CASE_BYTES + 1)
-    if len(data) > MAX_CASE_BYTES:
-        raise CaseError(source, None, f"file is larger than the {MAX_CASE_BYTES // 1024} KiB limit for a case file")
-    return data
+BOM = "\ufeff"
+TOO_LARGE = f"file is larger than the {MAX_CASE_BYTES // 1024} KiB limit for a case file"
 
 
 def read_case_bytes(path: str | Path) -> bytes:
-    """The raw bytes of a case file or of standard input ('-'), refusing oversize input unread."""
+    """The raw bytes of a case file or of standard input ('-'), refusing oversize input unread and anything
+    that is not a regular file (a FIFO or device would block or never end) before opening it for reading."""
     source = str(path)
     if source == STDIN:
-        return _read_limited(sys.stdin.buffer, "<stdin>")
-    file = Path(path)
+        data = sys.stdin.buffer.read(MAX_CASE_BYTES + 1)
+        if len(data) > MAX_CASE_BYTES:
+            raise CaseError("<stdin>", None, TOO_LARGE)
+        return data
     try:
-        if file.stat().st_size > MAX_CASE_BYTES:
-            raise CaseError(source, None, f"file is larger than the {MAX_CASE_BYTES // 1024} KiB limit for a case file")
-        with file.open("rb") as handle:
-            return _read_limited(handle, source)
+        return read_regular_file(path, MAX_CASE_BYTES)
+    except TooLarge:
+        raise CaseError(source, None, TOO_LARGE) from None
+    except NotRegularFile as error:
+        raise CaseError(source, None, f"{error}; a case file must be a regular file or '-' for stdin") from None
     except OSError as error:
         raise CaseError(source, None, f"cannot read the file ({error.strerror or error})") from None
+
+
+def _only_comments(text: str) -> bool:
+    lines = (line.strip() for line in text.splitlines())
+    return all(not line or line.startswith("#") or line in ("---", "...") for line in lines)
 
 
 def parse_case_text(data: bytes, source: str) -> Any:
@@ -52,14 +58,16 @@ def parse_case_text(data: bytes, source: str) -> Any:
         ) from None
     if "\x00" in text:
         raise CaseError(source, None, "contains NUL bytes; a case file is YAML or JSON text")
+    text = text.removeprefix(BOM)  # a UTF-8 byte-order mark is accepted (and ignored) in YAML and JSON alike
     if not text.strip():
         raise CaseError(source, None, "file is empty; expected a case with at least case_id")
+    is_json = source.lower().endswith(".json")
     try:
-        if source.lower().endswith(".json"):
+        if is_json:
             data = json.loads(text, object_pairs_hook=json_mapping)
             check_duplicates(data)
         else:
-            data = load_yaml(text)
+            data = load_yaml(text, MAX_VALUES)
     except DuplicateKeyError as error:
         raise CaseError(source, error.path, f"{error} (each field may appear once)") from None
     except yaml.MarkedYAMLError as error:
@@ -68,6 +76,12 @@ def parse_case_text(data: bytes, source: str) -> Any:
         problem = error.problem or error.context or "invalid YAML"
         if "could not determine a constructor" in problem:
             problem = "YAML tags are not allowed in a case file"
+        if problem == ALIASES_REFUSED:
+            problem = f"{ALIASES_REFUSED} in case files"
+        if "nesting depth" in problem:
+            raise CaseError(source, None, "too deeply nested for a case file") from None
+        if problem == f"more than {MAX_VALUES} values":
+            raise CaseError(source, None, f"too many values for a case file (more than {MAX_VALUES})") from None
         raise CaseError(source, None, f"invalid YAML{where}: {problem}") from None
     except yaml.YAMLError as error:
         raise CaseError(source, None, f"invalid YAML: {error}") from None
@@ -77,8 +91,15 @@ def parse_case_text(data: bytes, source: str) -> Any:
         ) from None
     except RecursionError:
         raise CaseError(source, None, "too deeply nested for a case file") from None
+    except ValueError as error:  # int() beyond Python's digit limit (4300), from either parser
+        if "digits" not in str(error):
+            raise
+        raise CaseError(source, None, "a number has more digits than the 4300 a case file may use") from None
     if data is None:
-        raise CaseError(source, None, "file is empty (only comments); expected a case with at least case_id")
+        if not is_json and _only_comments(text):
+            raise CaseError(source, None, "file is empty (only comments); expected a case with at least case_id")
+        kind = "JSON null" if is_json else "YAML null"
+        raise CaseError(source, None, f"the document is {kind}, not a case; expected a mapping with at least case_id")
     return data
 
 
@@ -155,6 +176,7 @@ def validate_case(model: type[BaseModel], raw: Any, source: str) -> BaseModel:
     """Validate parsed data against the contract; all problems are reported, one line each."""
     if not isinstance(raw, dict):
         raise CaseError(source, None, f"expected a mapping with case_id at the top level, got {type(raw).__name__}")
+    raw = checked_values(raw, source)
     try:
         return model.model_validate(raw)
     except ValidationError as error:

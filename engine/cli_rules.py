@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from engine.batch import expand_paths
-from engine.cli_support import EPILOG, engine_of, fail
+from engine.cli_support import EPILOG, engine_of, fail, warn
 from engine.graph_export import to_dot
 from engine.rule_coverage import DEFAULT_TRACE, exercised_by_cases, exercised_by_scenarios, load_trace
 from engine.rulebase_graph import rulebase_graph, with_rule_nodes
@@ -144,7 +144,7 @@ def rules_coverage(ctx: click.Context, paths: tuple[Path, ...], trace: Path) -> 
         for rule_id, scenarios in exercised_by_scenarios(engine, recorded).items():
             usage[rule_id] = usage.get(rule_id, []) + scenarios
     for error in errors:
-        click.echo(f"skipped: {error}", err=True)
+        warn(f"skipped: {error}")
     never = [rule.id for rule in engine.rulebase.rules if not usage.get(rule.id)]
     total = len(engine.rulebase.rules)
     click.echo(f"{total - len(never)} of {total} rules fired at least once")

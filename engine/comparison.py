@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from engine.api import CaseInput, Engine, default_engine
+from engine.numbers import number_text
 from engine.result import Assessment
 
 SIDES = ("left", "right")
@@ -195,7 +196,7 @@ def _ordered(keys: set[tuple[str, str]], labels: dict[tuple[str, str], str]) -> 
 
 
 def _amount(row: MeasurementChange) -> str:
-    return f"{abs(row.change):g} {row.unit}"
+    return f"{number_text(abs(row.change))} {row.unit}"
 
 
 def side_verdict(side: str, rows: list[MeasurementChange], after: Assessment) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 
 import networkx as nx
 
+from engine.numbers import number_text
 from engine.reasoner import Derivation
 from engine.rulebase import RuleBase
 from engine.rulebase_graph import LAYER_OF_KIND
@@ -71,7 +72,9 @@ def _fact_label(fact: dict[str, Any], vocabulary: Any) -> str:
     side = "" if fact["side"] == "none" else f" ({fact['side']})"
     if kind in ("withheld", "pending", "blocked", "warning"):
         return f"{kind}: {name}{side}"
-    value = f" = {fact['value']:g}" if "value" in fact else f" = {fact['result']}" if "result" in fact else ""
+    value = (
+        f" = {number_text(fact['value'])}" if "value" in fact else f" = {fact['result']}" if "result" in fact else ""
+    )
     return f"{name}{value}{side}"
 
 

@@ -8,27 +8,16 @@ Only nodes on a path to a conclusion are drawn. Same explanation in, same bytes 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
 import networkx as nx
 
+from engine._svg_layout import Box, barycentre_order, mean, place, ranks
 from engine.explanation import graph_from_node_link
 from engine.graph_export import LAYER_COLOURS
+from engine.numbers import number_text
 
-#: Left-to-right group of each explanation layer; rule nodes sit between groups.
-GROUP_OF_LAYER = {
-    "case": 0,
-    "findings": 1,
-    "compensations": 2,
-    "presentations": 3,
-    "risks": 3,
-    "recommendations": 4,
-    "questions": 4,
-    "referrals": 4,
-    "safety": 5,
-}
 #: layer -> (legend title, stroke colour); fills come from graph_export.LAYER_COLOURS.
 LAYERS = {
     "case": ("Case facts", "#5b8ac4"),
@@ -49,7 +38,7 @@ MONO = "Menlo, Consolas, 'DejaVu Sans Mono', monospace"
 INK = "#374151"
 SVG_NS = "http://www.w3.org/2000/svg"
 FACT_FONT, META_FONT, RULE_FONT = 12.0, 10.5, 10.0
-PAD_X, PAD_Y, V_GAP, H_GAP, MARGIN = 8.0, 6.0, 10.0, 40.0, 16.0
+PAD_X, PAD_Y, H_GAP, MARGIN = 8.0, 6.0, 40.0, 16.0
 
 
 def pruned_graph(explanation: dict[str, Any]) -> nx.DiGraph:
@@ -68,7 +57,7 @@ def fact_text(data: dict[str, Any]) -> tuple[str, str]:
     title = f"{kind}: {name}" if kind in ("withheld", "pending", "blocked", "warning") else name
     detail = [] if side in ("none", "", None) else [side]
     if data.get("value") is not None:
-        detail.append(f"{data['value']:g}")
+        detail.append(number_text(data["value"]))
     if "observed" in data:
         detail.append("observed" if data["observed"] else "expected")
     return title, " · ".join(detail)
@@ -102,101 +91,14 @@ def text_width(text: str, size: float, mono: bool = False) -> float:
     return units * size
 
 
-@dataclass
-class Box:
-    node: str
-    rule: bool
-    lines: list[str]
-    meta: str = ""
-    x: float = 0.0
-    y: float = 0.0
-    w: float = 0.0
-    h: float = 0.0
-    layer: str = "rule"
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def cy(self) -> float:
-        return self.y + self.h / 2
-
-
-def _ranks(graph: nx.DiGraph) -> dict[str, int]:
-    """Longest-path layering that keeps the layer groups in order; a rule sits just left of its conclusion."""
-    rank: dict[str, int] = {}
-    order = list(nx.lexicographical_topological_sort(graph))
-    base = 0
-    for group in range(max(GROUP_OF_LAYER.values()) + 1):
-        facts = [
-            n for n in order if graph.nodes[n]["type"] == "fact" and GROUP_OF_LAYER[graph.nodes[n]["layer"]] == group
-        ]
-        if not facts:
-            continue
-        for node in facts:
-            firings = [
-                max((rank.get(p, base - 2) for p in graph.predecessors(r)), default=base - 2) + 1
-                for r in graph.predecessors(node)
-            ]
-            rank[node] = max([base, *(f + 1 for f in firings)])
-        base = max(rank.values()) + 2
-    for node in order:
-        if graph.nodes[node]["type"] == "rule":
-            rank[node] = min(rank[s] for s in graph.successors(node)) - 1
-    used = sorted(set(rank.values()))
-    return {node: used.index(r) for node, r in rank.items()}
-
-
-def _barycentre_order(graph: nx.DiGraph, columns: list[list[str]], sweeps: int = 3) -> None:
-    """Reorder each column by the mean position of its neighbours (down and up sweeps) to cut crossings."""
-    pos: dict[str, float] = {}
-
-    def index(column: list[str]) -> None:
-        for i, node in enumerate(column):
-            pos[node] = (i + 0.5) / len(column)
-
-    for column in columns:
-        index(column)
-    down = (range(1, len(columns)), graph.predecessors)
-    up = (range(len(columns) - 2, -1, -1), graph.successors)
-    for cols, neighbours in [down, up] * sweeps + [down]:
-        for c in cols:
-
-            def key(node: str, nb: Any = neighbours) -> tuple[float, float, str]:
-                return (_mean([pos[n] for n in nb(node)], pos[node]), pos[node], node)
-
-            columns[c].sort(key=key)
-            index(columns[c])
-
-
-def _mean(values: list[float], default: float) -> float:
-    return sum(values) / len(values) if values else default
-
-
-def _place(boxes: list[Box], desired: list[float]) -> None:
-    """Tops in order with gaps, centres as close to `desired` as possible (least squares, pool adjacent)."""
-    offsets, total = [], 0.0
-    for box in boxes:
-        offsets.append(total)
-        total += box.h + V_GAP
-    blocks: list[list[float]] = []  # [sum, count]
-    for box, want, off in zip(boxes, desired, offsets, strict=True):
-        blocks.append([want - box.h / 2 - off, 1.0])
-        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] > blocks[-1][0] / blocks[-1][1]:
-            s, n = blocks.pop()
-            blocks[-1][0] += s
-            blocks[-1][1] += n
-    values = [b[0] / b[1] for b in blocks for _ in range(int(b[1]))]
-    for box, value, off in zip(boxes, values, offsets, strict=True):
-        box.y = value + off
-
-
 def layout(graph: nx.DiGraph) -> tuple[list[list[Box]], dict[str, Box]]:
     """Columns of positioned boxes (left to right) and the box of each node."""
-    rank = _ranks(graph)
+    rank = ranks(graph)
     columns: list[list[str]] = [[] for _ in range(max(rank.values(), default=-1) + 1)]
     side_order = {"left": 0, "none": 1, "right": 2}
     for node in sorted(graph.nodes, key=lambda n: (side_order.get(graph.nodes[n].get("side"), 1), n)):
         columns[rank[node]].append(node)
-    _barycentre_order(graph, columns)
+    barycentre_order(graph, columns)
     boxes: dict[str, Box] = {}
     for column in columns:
         for node in column:
@@ -220,11 +122,11 @@ def layout(graph: nx.DiGraph) -> tuple[list[list[Box]], dict[str, Box]]:
             box.x, box.w = x, width
         x += width + H_GAP
     for column in grid:
-        _place(column, [0.0] * len(column))
+        place(column, [0.0] * len(column))
     sweeps = [(grid[1:], graph.predecessors), (grid[-2::-1], graph.successors), (grid[1:], graph.predecessors)]
     for cols, neighbours in sweeps:
         for column in cols:
-            _place(column, [_mean([boxes[n].cy for n in neighbours(b.node)], b.cy) for b in column])
+            place(column, [mean([boxes[n].cy for n in neighbours(b.node)], b.cy) for b in column])
     top = min((b.y for b in boxes.values()), default=0.0)
     for box in boxes.values():
         box.y -= top

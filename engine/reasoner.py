@@ -11,7 +11,7 @@ from typing import Any
 
 from durable.engine import Host
 
-from engine.compiler import GATE_KIND, anchor_index, compile_rulebase
+from engine.compiler import GATE_KIND, anchor_index, compile_rulebase, partition
 from engine.facts import make_fact
 from engine.rule_model import UNSIDED_KINDS, Rule
 from engine.rulebase import RuleBase
@@ -71,10 +71,21 @@ class Derivation:
     facts: dict[str, dict[str, Any]]
     firings: list[Firing] = field(default_factory=list)
     error: BaseException | None = None
+    #: concluded facts not yet sent to the other rulesets: (ruleset that concluded it, fact)
+    outbox: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Ruleset:
+    """One durable-rules ruleset of the rule base, and the fact kinds its rules can match."""
+
+    name: str
+    kinds: frozenset[str]
 
 
 class Reasoner:
-    """Owns one durable-rules ruleset for a rule base; each run gets its own session id and state."""
+    """Owns the durable-rules rulesets of a rule base (one, or several for a large one: see
+    compiler.partition); each run gets its own session id and state in each."""
 
     def __init__(self, rulebase: RuleBase) -> None:
         self._rulebase = rulebase
@@ -86,16 +97,31 @@ class Reasoner:
         }
         self.ruleset_name = f"kinetic_chain_{next(_ruleset_numbers)}"
         self._host = _SynchronousHost()
-        self._host.register_rulesets({self.ruleset_name: compile_rulebase(rulebase.rules, self._on_fire)})
+        self._rulesets: list[_Ruleset] = []
+        definitions = {}
+        for number, rules in enumerate(partition(rulebase.rules) or [()]):
+            name = self.ruleset_name if number == 0 else f"{self.ruleset_name}_{number}"
+            kinds = frozenset(c.kind for rule in rules for c in rule.when)
+            self._rulesets.append(_Ruleset(name, kinds | {GATE_KIND}))
+            definitions[name] = compile_rulebase(rules, self._on_fire_in(name))
+        self._host.register_rulesets(definitions)
 
     @property
     def open_sessions(self) -> int:
         """How many runs hold durable-rules state right now (0 between assessments)."""
         return len(self._sessions)
 
+    @property
+    def ruleset_count(self) -> int:
+        return len(self._rulesets)
+
     def state_exists(self, sid: str) -> bool:
+        """Whether any of the rulesets holds state for this session."""
+        return any(self._has_state(ruleset.name, sid) for ruleset in self._rulesets)
+
+    def _has_state(self, ruleset: str, sid: str) -> bool:
         try:
-            self._host.get_state(self.ruleset_name, sid)
+            self._host.get_state(ruleset, sid)
         except Exception:  # durable-rules raises its own error type for an unknown session
             return False
         return True
@@ -105,19 +131,34 @@ class Reasoner:
         sid = sid or uuid.uuid4().hex
         derivation = Derivation(facts={fact["key"]: fact for fact in facts})
         self._sessions[sid] = derivation
-        batch = [durable_fact(fact, sid) for fact in facts]
-        batch.append({"sid": sid, "kind": GATE_KIND, "key": GATE_KIND})
+        sent = [durable_fact(fact, sid) for fact in facts]
+        gate = {"sid": sid, "kind": GATE_KIND, "key": GATE_KIND}
         try:
-            self._host.assert_facts(self.ruleset_name, batch)
+            for ruleset in self._rulesets:  # every case fact first, then the gate (see compiler)
+                self._host.assert_facts(ruleset.name, [f for f in sent if f["kind"] in ruleset.kinds] + [gate])
+            while derivation.outbox and derivation.error is None:  # conclusions travel between rulesets
+                concluded, derivation.outbox = derivation.outbox, []
+                for ruleset in self._rulesets:
+                    batch = [
+                        durable_fact(fact, sid)
+                        for origin, fact in concluded
+                        if origin != ruleset.name and fact["kind"] in ruleset.kinds
+                    ]
+                    if batch:
+                        self._host.assert_facts(ruleset.name, batch)
         finally:
             del self._sessions[sid]
-            with contextlib.suppress(Exception):
-                self._host.delete_state(self.ruleset_name, sid)
+            for ruleset in self._rulesets:
+                with contextlib.suppress(Exception):
+                    self._host.delete_state(ruleset.name, sid)
         if derivation.error is not None:
             raise derivation.error
         return derivation
 
-    def _on_fire(self, rule: Rule, premises: list[dict[str, Any]], closure: Any) -> None:
+    def _on_fire_in(self, ruleset: str) -> Any:
+        return lambda rule, premises, closure: self._on_fire(rule, premises, closure, ruleset)
+
+    def _on_fire(self, rule: Rule, premises: list[dict[str, Any]], closure: Any, ruleset: str) -> None:
         derivation = self._sessions[closure.s.sid]
         try:
             anchor = premises[self._anchor_position[rule.id]]
@@ -126,6 +167,8 @@ class Reasoner:
             if fact["key"] not in derivation.facts:
                 derivation.facts[fact["key"]] = fact
                 closure.assert_fact(durable_fact(fact, closure.s.sid))
+                if len(self._rulesets) > 1:
+                    derivation.outbox.append((ruleset, fact))
         except Exception as error:  # durable-rules would swallow it into the state; keep it to re-raise
             derivation.error = derivation.error or error
 

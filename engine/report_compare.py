@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from engine.comparison import Comparison, MeasurementChange
+from engine.numbers import number_text
 
 MDC_NOTE = (
     "A change counts as real only when it reaches the measurement's minimal detectable change (MDC; Powden 2015,"
@@ -15,7 +16,7 @@ MDC_NOTE = (
 def _num(value: float | None, signed: bool = False) -> str:
     if value is None:
         return "-"
-    return f"{value:+g}" if signed else f"{value:g}"
+    return number_text(value, signed)
 
 
 def _header(c: Comparison) -> list[str]:

@@ -1,14 +1,25 @@
-"""The assessment as Markdown (for notes and tickets), with the explanation graph as Mermaid."""
+"""The assessment as Markdown (for notes and tickets), with the explanation graph as Mermaid.
+
+Markdown renderers pass raw HTML through, so every piece of text from the rule base, the vocabulary or the
+case is HTML-escaped here (as the HTML report does): a `<script>` in a rule's source shows as text.
+"""
 
 from __future__ import annotations
+
+from html import escape
 
 from engine.report_text import GRADES, URGENCY_TEXT, held_because, why_lines
 from engine.result import Assessment, Item
 from engine.why import graph_of
 
 
+def _md(text: object) -> str:
+    """Text safe in Markdown: raw HTML escaped, line breaks as spaces."""
+    return escape(str(text), quote=False).replace("\r", " ").replace("\n", " ")
+
+
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return _md(text).replace("|", "\\|")
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -29,13 +40,12 @@ def render_markdown(assessment: Assessment) -> str:
     from engine.graph_mermaid import render_markdown_graph
 
     a = assessment
-    out = [f"# Kinetic-chain assessment: {a.case_id}", "", f"**Status: {a.status_text}**", ""]
+    out = [f"# Kinetic-chain assessment: {_md(a.case_id)}", "", f"**Status: {_md(a.status_text)}**", ""]
     if a.referrals:
         out.append("> **REFERRAL**")
         for r in a.referrals:
-            out.append(
-                f"> - {r.label} ({r.side}, {URGENCY_TEXT[r.urgency]}): red flags {', '.join(r.red_flags)} - {r.source}"
-            )
+            flags = ", ".join(r.red_flags)
+            out.append("> - " + _md(f"{r.label} ({r.side}, {URGENCY_TEXT[r.urgency]}): red flags {flags} - {r.source}"))
         out.append("")
     out += ["## Findings", ""]
     out += _table(["finding", "side", "grade", "chain", "source"], _items(a.findings))
@@ -64,11 +74,11 @@ def render_markdown(assessment: Assessment) -> str:
         rows += [[b.label, b.side, "blocked", ", ".join(b.conditions), b.alternative or "-"] for b in a.blocked]
         out += _table(["intervention", "side", "outcome", "because of", "referral / alternative"], rows)
     if a.questions:
-        out += ["## Questions", ""] + [f"- {q.side}: {q.label}" for q in a.questions] + [""]
+        out += ["## Questions", ""] + [_md(f"- {q.side}: {q.label}") for q in a.questions] + [""]
     out += ["## Explanation", "", render_markdown_graph(a.explanation), ""]
     out += [
-        f"_{GRADES}_",
+        f"_{_md(GRADES)}_",
         "",
-        f"Engine {a.engine_version}, rule base {a.rulebase.version} (sha256 `{a.rulebase.sha256}`)",
+        _md(f"Engine {a.engine_version}, rule base {a.rulebase.version} (sha256 `{a.rulebase.sha256}`)"),
     ]
     return "\n".join(out) + "\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
+from engine.numbers import number_text
 from engine.result import Assessment, Item, Withheld
 from engine.why import graph_of
 
@@ -29,13 +30,13 @@ def held_because(item: Withheld) -> str:
 
 
 def patient_line(patient: dict[str, object]) -> str:
-    parts = [f"age {patient['age']:g}" if "age" in patient else "", str(patient.get("sex", ""))]
-    parts.append(f"{patient['weekly_km']:g} km/week" if "weekly_km" in patient else "")
+    parts = [f"age {number_text(patient['age'])}" if "age" in patient else "", str(patient.get("sex", ""))]
+    parts.append(f"{number_text(patient['weekly_km'])} km/week" if "weekly_km" in patient else "")
     return ", ".join(part for part in parts if part)
 
 
 def _evidence(item: Item) -> str:
-    values = [f"{e.name} {e.side} {e.value:g}" for e in item.evidence if e.value is not None]
+    values = [f"{e.name} {e.side} {number_text(e.value)}" for e in item.evidence if e.value is not None]
     others = sorted({f"{e.name} ({e.side})" for e in item.evidence if e.value is None})
     return "; ".join(values + others)
 

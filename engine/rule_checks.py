@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import networkx as nx
 
+from engine.compiler import KIND_BUDGET, rule_weight
+from engine.numbers import number_text
 from engine.rule_model import ACTING_KINDS, ANY, CASE_KINDS, UNSIDED_KINDS, Condition, Rule
 from engine.rulebase import RuleBase
 from engine.rulebase_graph import live_rules, rulebase_graph
 from engine.vocabulary import KIND_SECTIONS, Vocabulary
 
+#: Cycles reported at most; they are taken as found, never all enumerated (a dense rule base has millions).
+MAX_CYCLES_SHOWN = 10
 CONCLUSIONS_OF_LAYER = {
     "patient": {"condition"},
     "findings": {"finding"},
@@ -40,7 +45,9 @@ def _vocabulary_problems(rulebase: RuleBase, rule: Rule) -> list[str]:
             for name in condition.names
             if name not in known and name != ANY
         ]
-        problems += [f"unknown family '{f}'" for f in condition.families or [] if f not in vocabulary.words("families")]
+        excluded = condition.not_family if isinstance(condition.not_family, list) else [condition.not_family]
+        named = [*(condition.families or []), *(excluded if condition.not_family is not None else [])]
+        problems += [f"unknown family '{f}'" for f in named if f not in vocabulary.words("families")]
         problems += _where_problems(vocabulary, condition)
     then = rule.then
     if then.pending is not None and (
@@ -67,7 +74,8 @@ def _where_problems(vocabulary: Vocabulary, condition: Condition) -> list[str]:
     return problems
 
 
-def _shape_problems(rulebase: RuleBase, rule: Rule) -> list[str]:
+def _shape_problems(rulebase: RuleBase, rule: Rule, derived: set[tuple[str, str | None]]) -> list[str]:
+    """`derived`: the case-kind words some rule concludes (derived conditions), which `absent` cannot judge."""
     problems = []
     if rule.then.kind not in CONCLUSIONS_OF_LAYER[rulebase.layer_of[rule.id]]:
         problems.append(f"a {rule.then.kind} conclusion does not belong in the {rulebase.layer_of[rule.id]} layer")
@@ -79,7 +87,6 @@ def _shape_problems(rulebase: RuleBase, rule: Rule) -> list[str]:
         for c in rule.when
         if c.absent and c.kind not in CASE_KINDS
     ]
-    derived = {(r.then.kind, r.then.name) for r in rulebase.rules if r.then.kind in CASE_KINDS}
     problems += [
         f"'absent' cannot judge {c.kind} {n}: a rule concludes it, so it may arrive after the check"
         for c in rule.when
@@ -89,6 +96,11 @@ def _shape_problems(rulebase: RuleBase, rule: Rule) -> list[str]:
     ]
     if rule.then.kind in ACTING_KINDS and rule.target is None:
         problems.append(f"a {rule.then.kind} rule must match the recommendation it acts on")
+    if rule_weight(rule) > KIND_BUDGET:
+        problems.append(
+            f"has {rule_weight(rule)} tests on one kind (alternative names times families); durable-rules "
+            f"takes at most {KIND_BUDGET}: split it into several rules"
+        )
     return problems
 
 
@@ -103,9 +115,32 @@ def _interval(conditions: list[Condition]) -> tuple[float, bool, float, bool]:
     return low, low_open, high, high_open
 
 
+def threshold_range(rulebase: RuleBase, name: str) -> tuple[float, float]:
+    """Where a threshold on this measurement may lie: its vocabulary range; a derived measurement (a
+    difference of two measurements) within plus or minus the widest range of a measured one."""
+    measurements = rulebase.vocabulary.measurements
+    if name in measurements:
+        return measurements[name].min, measurements[name].max
+    span = max((spec.max - spec.min for spec in measurements.values()), default=0.0)
+    return -span, span
+
+
+def _threshold_problems(rulebase: RuleBase, rule: Rule) -> list[str]:
+    problems = []
+    for condition in rule.when:
+        for key, value in condition.bounds().items():
+            for name in condition.names:
+                low, high = threshold_range(rulebase, name)
+                if not low <= value <= high:
+                    problems.append(
+                        f"threshold {key} {number_text(value)} on {name} lies outside its range {low:g}..{high:g}"
+                    )
+    return problems
+
+
 def contradiction_problems(rulebase: RuleBase, rule: Rule) -> list[str]:
     """Conditions that can never hold together, e.g. x < 5 and x > 10, or outside the measurement's range."""
-    problems = []
+    problems = _threshold_problems(rulebase, rule)
     groups: dict[tuple[str, str], list[Condition]] = {}
     for condition in rule.positive:
         if condition.kind == "measurement" and len(condition.names) == 1:
@@ -119,7 +154,7 @@ def contradiction_problems(rulebase: RuleBase, rule: Rule) -> list[str]:
             spec = measurements[name]
             problems.append(f"condition on {name} lies outside its range {spec.min:g}..{spec.max:g}")
     problems += [
-        f"threshold {value:g} on {'/'.join(c.names)} is finer than 0.001; use 0 or a value of at least 0.001"
+        f"threshold {number_text(value)} on {'/'.join(c.names)} is finer than 0.001; use 0 or a value of at least 0.001"
         for c in rule.when
         for value in c.bounds().values()
         if value != 0 and abs(value) < 0.001
@@ -137,9 +172,10 @@ def contradiction_problems(rulebase: RuleBase, rule: Rule) -> list[str]:
 
 def load_errors(rulebase: RuleBase) -> list[str]:
     """Everything that makes the rule base untrustworthy; each line names the file and rule id."""
+    derived = {(r.then.kind, r.then.name) for r in rulebase.rules if r.then.kind in CASE_KINDS}
     problems = []
     for rule in rulebase.rules:
-        for problem in _vocabulary_problems(rulebase, rule) + _shape_problems(rulebase, rule):
+        for problem in _vocabulary_problems(rulebase, rule) + _shape_problems(rulebase, rule, derived):
             problems.append(f"{_where(rulebase, rule)}: {problem}")
         problems += [f"{_where(rulebase, rule)}: {p}" for p in contradiction_problems(rulebase, rule)]
     if problems:
@@ -153,7 +189,7 @@ def load_errors(rulebase: RuleBase) -> list[str]:
                 f"(no rule concludes {' or '.join(needs)})"
             )
     graph = nx.DiGraph(rulebase_graph(rulebase))
-    for cycle in sorted(nx.simple_cycles(graph), key=sorted)[:10]:
+    for cycle in sorted(itertools.islice(nx.simple_cycles(graph), MAX_CYCLES_SHOWN), key=sorted):
         loop = " -> ".join([*cycle, cycle[0]])
         rules = sorted({graph.edges[a, b]["rule"] for a, b in zip(cycle, [*cycle[1:], cycle[0]], strict=True)})
         problems += [f"{_where(rulebase, rulebase.by_id[rule_id])}: part of a cycle {loop}" for rule_id in rules]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from engine.numbers import number_text
 
 #: Kinds of fact a condition can name. Case facts come from the case file; the others are concluded by rules.
 CASE_KINDS = ("limb", "patient", "measurement", "sign", "symptom", "screen", "red_flag", "condition")
@@ -23,6 +25,9 @@ COMPARISONS = {"below": "$lt", "at_most": "$lte", "at_least": "$gte", "above": "
 URGENCY_ALIASES = {"urgent": "same_day"}
 ANY = "any"
 Names = str | list[str]
+#: A threshold is a finite number written as a number: not a bool, not quoted text, not NaN or infinity
+#: (each passed validation once and then never fired or crashed durable-rules). -0.0 is 0.
+Threshold = Annotated[float, Field(strict=True, allow_inf_nan=False), AfterValidator(lambda value: value + 0.0)]
 
 
 class Bounds(BaseModel):
@@ -90,12 +95,13 @@ class Condition(BaseModel):
     recommendation: Names | None = None
     question: Names | None = None
     referral: Names | None = None
-    below: float | None = None
-    at_most: float | None = None
-    at_least: float | None = None
-    above: float | None = None
+    below: Threshold | None = None
+    at_most: Threshold | None = None
+    at_least: Threshold | None = None
+    above: Threshold | None = None
     observed: bool | None = None
     family: Names | None = None
+    not_family: Names | None = None  # any recommendation but these families (e.g. all advice but offloading)
     where: Where | None = None
     side: Literal["same", "other"] = "same"
     absent: bool = False
@@ -113,8 +119,8 @@ class Condition(BaseModel):
             raise ValueError(f"'where' on a {kinds[0]} is not allowed ({allowed})")
         if self.observed is not None and kinds[0] != "compensation":
             raise ValueError("observed applies to compensations only")
-        if self.family is not None and kinds[0] != "recommendation":
-            raise ValueError("family applies to recommendations only")
+        if (self.family is not None or self.not_family is not None) and kinds[0] != "recommendation":
+            raise ValueError("family and not_family apply to recommendations only")
         return self
 
     @property
@@ -137,7 +143,7 @@ class Condition(BaseModel):
         """The condition as a clinician reads it, e.g. 'lunge_distance_cm < 9'."""
         symbols = {"below": "<", "at_most": "<=", "at_least": ">=", "above": ">"}
         text = " or ".join(self.names)
-        text += "".join(f" {symbols[key]} {value:g}" for key, value in self.bounds().items())
+        text += "".join(f" {symbols[key]} {number_text(value)}" for key, value in self.bounds().items())
         if self.observed is not None:
             text += " (observed)" if self.observed else " (expected)"
         if self.where is not None:

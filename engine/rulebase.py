@@ -10,11 +10,14 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from engine._files import read_regular_file
 from engine.errors import RuleBaseError
 from engine.rule_model import Rule, RuleFile
 from engine.safe_yaml import DuplicateKeyError, check_duplicates, parse_yaml
 from engine.vocabulary import Vocabulary
 
+#: Values one rule file may expand to (aliases count as what they repeat); 2,000 rules take about 50,000.
+MAX_RULE_FILE_VALUES = 1_000_000
 MANIFEST = "rulebase.yaml"
 VOCABULARY = "vocabulary.yaml"
 
@@ -49,7 +52,7 @@ class RuleBase:
 
 def _read_yaml(path: Path, problems: list[str]) -> object:
     try:
-        data = parse_yaml(path.read_text(encoding="utf-8"))
+        data = parse_yaml(read_regular_file(path).decode("utf-8"), MAX_RULE_FILE_VALUES, aliases=True)
         check_duplicates(data)
         return data
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:

@@ -1,15 +1,28 @@
-"""The one YAML loader the project uses: safe (no object construction), dates left as text, and strict
-about duplicate keys, which are reported with their path (a repeated measurement must not silently win)."""
+"""The one YAML loader the project uses: safe (no object construction), dates left as text, no anchors or
+aliases, and strict about duplicate keys, which are reported with their path (a repeated measurement must
+not silently win).
+
+Anchors and aliases are refused in case files (nobody writes them there) and bounded elsewhere: they are
+what turns a few hundred bytes into billions of nodes (an "alias bomb"). Without them every parsed value is a
+tree with as many nodes as the text has; with them (rule files, where PyYAML's own dumper writes them for a
+repeated object) the size they expand to is counted before anything is built and refused beyond a bound.
+The duplicate-key check visits each node once either way, so it is linear.
+
+libyaml (PyYAML's C parser) is used when it is installed, else PyYAML's pure-Python parser; both get the
+same resolvers and constructors, and a first pass over the parser's events refuses anchors and aliases, or
+more (expanded) nodes than a caller allows, before anything is built. libyaml also refuses nesting
+deeper than 1000 levels; the pure-Python composer hits Python's recursion limit at about the same depth.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 
 import yaml
 
 TIMESTAMP = "tag:yaml.org,2002:timestamp"
+ALIASES_REFUSED = "YAML anchors and aliases are not allowed"
 
 
 class Mapping(dict):
@@ -24,23 +37,39 @@ class DuplicateKeyError(ValueError):
         super().__init__(f"duplicate key '{key}'")
 
 
+_RESOLVERS = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != TIMESTAMP]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _construct_strict_map(self: Any, node: yaml.MappingNode) -> Any:
+    data = Mapping()
+    yield data
+    data.update(self.construct_mapping(node))
+    keys = Counter(self.construct_object(key_node) for key_node, _ in node.value)
+    data.duplicates = tuple(key for key, count in keys.items() if count > 1)
+
+
 class StrictSafeLoader(yaml.SafeLoader):
-    """SafeLoader whose mappings record repeated keys; dates stay text so the contract checks them."""
+    """PyYAML's pure-Python SafeLoader whose mappings record repeated keys; dates stay text so the contract
+    checks them."""
 
-    yaml_implicit_resolvers = {  # noqa: RUF012 - PyYAML's class-level resolver table
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != TIMESTAMP]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-
-    def construct_strict_map(self, node: yaml.MappingNode) -> Iterator[Mapping]:
-        data = Mapping()
-        yield data
-        data.update(self.construct_mapping(node))
-        keys = Counter(self.construct_object(key_node) for key_node, _ in node.value)
-        data.duplicates = tuple(key for key, count in keys.items() if count > 1)
+    yaml_implicit_resolvers = _RESOLVERS
 
 
-StrictSafeLoader.add_constructor("tag:yaml.org,2002:map", StrictSafeLoader.construct_strict_map)
+StrictSafeLoader.add_constructor("tag:yaml.org,2002:map", _construct_strict_map)
+LOADERS: list[type] = [StrictSafeLoader]
+
+if getattr(yaml, "__with_libyaml__", False):
+
+    class StrictCSafeLoader(yaml.CSafeLoader):
+        """The same loader on libyaml's C parser (about ten times faster)."""
+
+        yaml_implicit_resolvers = _RESOLVERS
+
+    StrictCSafeLoader.add_constructor("tag:yaml.org,2002:map", _construct_strict_map)
+    LOADERS.insert(0, StrictCSafeLoader)
 
 
 def json_mapping(pairs: list[tuple[str, Any]]) -> Mapping:
@@ -50,22 +79,74 @@ def json_mapping(pairs: list[tuple[str, Any]]) -> Mapping:
     return data
 
 
-def check_duplicates(data: Any, path: tuple[Any, ...] = ()) -> None:
-    """Raise DuplicateKeyError for the first repeated key, naming its dotted path."""
-    if isinstance(data, Mapping) and data.duplicates:
-        key = data.duplicates[0]
-        raise DuplicateKeyError(".".join(map(str, (*path, key))), key)
-    children = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
-    for key, value in children:
-        check_duplicates(value, (*path, key))
+def check_duplicates(data: Any) -> None:
+    """Raise DuplicateKeyError for the first repeated key (depth first), naming its dotted path.
+
+    Iterative, and each container is visited once even if it is shared, so the check is linear in the
+    number of distinct nodes whatever the shape (and cannot exhaust the stack)."""
+    if not isinstance(data, dict | list):
+        return
+    seen: set[int] = set()
+    stack: list[tuple[Any, Any]] = [(data, None)]  # (node, (parent trail, key)): paths built only on error
+    while stack:
+        node, trail = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, Mapping) and node.duplicates:
+            key = node.duplicates[0]
+            raise DuplicateKeyError(".".join(map(str, (*_path(trail), key))), key)
+        children = node.items() if isinstance(node, dict) else enumerate(node)
+        containers = [(value, (trail, key)) for key, value in children if isinstance(value, dict | list)]
+        stack.extend(reversed(containers))
 
 
-def parse_yaml(text: str) -> Any:
-    """Parse without judging duplicates, so a caller can name where a repeated key sits."""
-    return yaml.load(text, Loader=StrictSafeLoader)  # noqa: S506 - a SafeLoader subclass
+def _path(trail: Any) -> list[Any]:
+    parts = []
+    while trail is not None:
+        trail, key = trail
+        parts.append(key)
+    return parts[::-1]
 
 
-def load_yaml(text: str) -> Any:
-    data = parse_yaml(text)
+def _first_pass(text: str, loader: type, max_nodes: int | None, aliases: bool) -> None:
+    """From the parser's events, before anything is composed: refuse anchors and aliases (unless `aliases`),
+    and more than `max_nodes` nodes counting every alias as the whole node it repeats (the expanded size)."""
+    anchored: dict[str, int] = {}  # expanded size of each anchored node
+    sizes: list[int] = [0]  # expanded size so far of each open collection (the document at the bottom)
+    anchors: list[str | None] = [None]
+    total = 0
+    for event in yaml.parse(text, Loader=loader):
+        anchor = getattr(event, "anchor", None)
+        if not aliases and (isinstance(event, yaml.AliasEvent) or anchor is not None):
+            raise yaml.composer.ComposerError(None, None, ALIASES_REFUSED, event.start_mark)
+        if isinstance(event, yaml.CollectionStartEvent):
+            sizes.append(1)
+            anchors.append(anchor)
+            total += 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            size, anchor = sizes.pop(), anchors.pop()
+            sizes[-1] += size
+        elif isinstance(event, yaml.AliasEvent | yaml.ScalarEvent):
+            size = anchored.get(event.anchor, 1) if isinstance(event, yaml.AliasEvent) else 1
+            anchor = None if isinstance(event, yaml.AliasEvent) else anchor
+            sizes[-1] += size
+            total += size
+        if anchor is not None and isinstance(event, yaml.CollectionEndEvent | yaml.ScalarEvent):
+            anchored[anchor] = size
+        if max_nodes is not None and total > max_nodes:
+            raise yaml.composer.ComposerError(None, None, f"more than {max_nodes} values", event.start_mark)
+
+
+def parse_yaml(text: str, max_nodes: int | None = None, loader: type | None = None, aliases: bool = False) -> Any:
+    """Parse without judging duplicates, so a caller can name where a repeated key sits. Anchors and aliases
+    are refused unless `aliases`; then `max_nodes` bounds the size they expand to."""
+    loader = loader or LOADERS[0]
+    _first_pass(text, loader, max_nodes, aliases)
+    return yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader subclass
+
+
+def load_yaml(text: str, max_nodes: int | None = None, loader: type | None = None) -> Any:
+    data = parse_yaml(text, max_nodes, loader)
     check_duplicates(data)
     return data

@@ -142,6 +142,9 @@ def _matches(condition: Condition, fact: dict[str, Any], anchor: dict[str, Any] 
         return False
     if condition.where is not None and not _where_holds(condition.where.terms(), fact):
         return False
+    excluded = condition.not_family if isinstance(condition.not_family, list) else [condition.not_family]
+    if condition.not_family is not None and fact.get("family") in excluded:
+        return False
     return not (condition.families and fact.get("family") not in condition.families)
 
 

@@ -218,6 +218,7 @@ def test_json_and_yaml_of_one_case_give_one_assessment(eng: engine.Engine, path:
     as_json.write_text(json.dumps(data, default=str, indent=1))
     as_yaml = tmp_path / "case.yaml"
     as_yaml.write_text(yaml.safe_dump(json.loads(as_json.read_text()), sort_keys=True))
+
     def without_extensions(result: engine.Assessment) -> str:  # their key order is the file's own, echoed as given
         assert result.extensions == data.get("extensions")
         return result.model_copy(update={"extensions": None}).to_json()

@@ -68,7 +68,10 @@ def test_a_bad_case_among_good_ones_exits_1_and_the_others_are_still_reported() 
     assert (
         f"{bad}: measurements.lunge_distance_cm.left: expected a number between 0 and 25, got '6.5cm'" in result.stderr
     )
-    assert json.loads(result.stdout)[0]["case_id"] == "RUN-0101"
+    # issue 8 point 10: the refused file is an element too, so results match inputs (it was dropped before)
+    elements = json.loads(result.stdout)
+    assert [element["file"] for element in elements] == [bad, EXAMPLE]
+    assert elements[0]["status"] == "invalid" and elements[1]["case_id"] == "RUN-0101"
 
 
 def test_a_broken_rule_file_exits_1_naming_file_and_rule(tmp_path: Path) -> None:
