@@ -104,17 +104,13 @@ def serve(
         f"{'JWT auth' if trusted_issuers else 'no auth'}, {workers} worker(s))",
         err=True,
     )
-    uvicorn.run(
-        "engine.service._factory:app_from_env",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level=log_level,
-        access_log=False,  # an access log line would carry report tokens; the service logs record ids itself
-        ssl_certfile=ssl_certfile,
-        ssl_keyfile=ssl_keyfile,
-    )
+    # no access log: its lines would carry report tokens; the service logs record ids itself
+    options = {"log_level": log_level, "access_log": False, "ssl_certfile": ssl_certfile, "ssl_keyfile": ssl_keyfile}
+    if workers > 1:
+        from engine.service._workers import run_workers
+
+        sys.exit(run_workers(host, port, workers, options))
+    uvicorn.run("engine.service._factory:app_from_env", factory=True, host=host, port=port, **options)
 
 
 @click.command("fhir-to-case", epilog=EPILOG)
