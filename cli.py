@@ -53,7 +53,7 @@ def main(ctx: click.Context, rules_dir: Path | None) -> None:
     ctx.obj = {"rules_dir": rules_dir}
 
 
-def render(assessment: Any, fmt: str, engine: Engine) -> str:
+def render(assessment: Any, fmt: str, engine: Engine, verbose: bool = False) -> str:
     if fmt == "json":
         return assessment.to_json() + "\n"
     if fmt == "markdown":
@@ -70,7 +70,7 @@ def render(assessment: Any, fmt: str, engine: Engine) -> str:
         return (
             json.dumps(assessment_bundle(assessment, engine.rulebase.vocabulary), indent=2, ensure_ascii=False) + "\n"
         )
-    return render_text(assessment)
+    return render_text(assessment, verbose=verbose)
 
 
 def _element(case: str, outcome: Any) -> dict[str, Any]:
@@ -86,11 +86,14 @@ def _element(case: str, outcome: Any) -> dict[str, Any]:
 @click.argument("cases", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here instead of stdout.")
+@click.option("--verbose", "-v", is_flag=True, help="Text report: every rule id, grade and source behind each item.")
 @click.option("--audit", is_flag=True, help="Also write an audit record per case to the store (--db).")
 @click.option("--db", default="kinetic-chain.sqlite3", show_default=True, help="Audit store: SQLite file or URL.")
 @click.pass_context
 @reports_errors
-def assess(ctx: click.Context, cases: tuple[str, ...], fmt: str, output: str | None, audit: bool, db: str) -> None:
+def assess(
+    ctx: click.Context, cases: tuple[str, ...], fmt: str, output: str | None, verbose: bool, audit: bool, db: str
+) -> None:
     """Assess one or more case files (YAML or JSON; '-' reads stdin).
 
     With several cases, JSON output is an array in input order; each element carries its "file", and a bad
@@ -126,7 +129,7 @@ def assess(ctx: click.Context, cases: tuple[str, ...], fmt: str, output: str | N
     elif fmt == "json":
         text = json.dumps(results[0].to_dict(), indent=2, ensure_ascii=False) + "\n" if results else ""
     else:
-        text = "\n".join(render(result, fmt, engine) for result in results)
+        text = "\n".join(render(result, fmt, engine, verbose) for result in results)
     if output:
         atomic_write_text(output, text)
     else:

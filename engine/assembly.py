@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from engine.explanation import chain_grades, derivation_graph, firings_into, node_link, strongest
 from engine.facts import fact_key
+from engine.plan import ROLES, compose
 from engine.reasoner import Derivation
 from engine.result import (
     Assessment,
@@ -76,6 +77,7 @@ class _Builder:
             "source": "; ".join(sources),
             "rules": [rule.id for rule in rules],
             "evidence": evidence,
+            "contradicted_by": sorted({source for rule in rules for source in rule.contradicted_by}),
         }
 
     def has(self, kind: str, name: str, side: str) -> bool:
@@ -170,15 +172,15 @@ def _recommendations(b: _Builder) -> tuple[list[Recommendation], list[Withheld],
         warnings = (
             sorted({rule.then.warning for rule in b.rules_of(warning_key)}) if warning_key in b.derivation.facts else []
         )
-        preventive = all(rule.then.preventive for rule in rules) and spec.preventive_dose
         recommended.append(
             Recommendation(
                 **b.common(fact),
                 family=spec.family,
-                dose=first.then.dose or (spec.preventive_dose if preventive else spec.dose),
+                dose=_dose(rules, spec),
                 dose_source=spec.dose_source,
                 priority=first.then.priority,
                 warnings=warnings,
+                role=min((rule.then.role or "optional" for rule in rules), key=ROLES.index),
             )
         )
     order = _order(b.vocabulary.words("interventions"))
@@ -187,6 +189,16 @@ def _recommendations(b: _Builder) -> tuple[list[Recommendation], list[Withheld],
         _merge_sides(sorted(withheld, key=order)),
         _merge_sides(sorted(blocked, key=order)),
     )
+
+
+def _dose(rules: list[Rule], spec: Any) -> str:
+    """The vocabulary dose (the preventive one when every reason is an asymptomatic risk), or the override of
+    the most urgent rule that gives one; then every rule's note on it (irritability, load history)."""
+    overrides = sorted((r for r in rules if r.then.dose), key=lambda r: (r.then.priority, r.id))
+    preventive = all(r.then.preventive for r in rules) and spec.preventive_dose
+    dose = overrides[0].then.dose if overrides else (spec.preventive_dose if preventive else spec.dose)
+    notes = sorted({r.then.dose_note for r in rules if r.then.dose_note})
+    return "; ".join([dose, *notes])
 
 
 def _alternative(b: _Builder, name: str, side: str) -> str | None:
@@ -256,6 +268,7 @@ def assemble(case: BaseModel, derivation: Derivation, rulebase: RuleBase) -> Ass
     presentations = [Presentation(**b.common(f)) for f in b.facts("presentation")]
     questions = [Question(**b.common(f, vocabulary.questions[f["name"]].label)) for f in b.facts("question")]
     recommendations, withheld, blocked = _recommendations(b)
+    recommendations, omitted = compose(recommendations)
     referrals = _referrals(b)
     questions = _merge_sides(sorted(questions, key=_order(vocabulary.words("questions"))))
     status, status_text = judge_status(vocabulary, referrals, questions, recommendations, withheld)
@@ -277,6 +290,7 @@ def assemble(case: BaseModel, derivation: Derivation, rulebase: RuleBase) -> Ass
         withheld=withheld,
         blocked=blocked,
         questions=questions,
+        omitted=omitted,
         case={key: value for key, value in echo.items() if key != "extensions"},
         extensions=echo.get("extensions"),
         explanation=node_link(b.graph),

@@ -56,6 +56,7 @@ def derivation_graph(derivation: Derivation, rulebase: RuleBase) -> nx.DiGraph:
             type="rule",
             rule=rule.id,
             grade=rule.grade,
+            link_grade="C" if rule.contradicted_by else rule.grade,  # a contradicted link weakens its chain to C
             rationale=rule.rationale,
             source=rule.source,
             layer="rule",
@@ -91,7 +92,7 @@ def chain_grades(graph: nx.DiGraph) -> dict[str, str]:
         if not firings:
             return "A"
         return strongest(
-            *(weakest(graph.nodes[f]["grade"], *(grade(p) for p in firings_into(graph, f))) for f in firings)
+            *(weakest(graph.nodes[f]["link_grade"], *(grade(p) for p in firings_into(graph, f))) for f in firings)
         )
 
     return {node: grade(node) for node, data in graph.nodes(data=True) if data["type"] == "fact"}

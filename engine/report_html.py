@@ -8,6 +8,7 @@ from typing import Any
 from engine._report_css import CSS
 from engine.graph_svg import SVG_NS, render_svg
 from engine.numbers import number_text
+from engine.report_case import echo_html
 from engine.report_text import GRADES, URGENCY_TEXT, held_because
 from engine.result import Assessment, Finding, Item
 
@@ -243,6 +244,11 @@ def render_html(assessment: Assessment, vocabulary: Any, rulebase: Any = None) -
         ["Risk", "Side", "Grade", "Source", "Rules"],
         [[f"<b>{_e(r.label)}</b>", _e(r.side), _grade(r), _e(r.source), _rules(r)] for r in a.risks],
     )
+    presentations = _table(
+        ["Working diagnosis", "Side", "Grade", "Source", "Rules"],
+        [[f"<b>{_e(p.label)}</b>", _e(p.side), _grade(p), _e(p.source), _rules(p)] for p in a.presentations],
+        "No working diagnosis: no symptom with a consistent pattern.",
+    )
     questions = _table(
         ["Question", "Side", "Grade", "Rules"],
         [[_e(q.label), _e(q.side), _grade(q), _rules(q)] for q in a.questions],
@@ -264,6 +270,8 @@ def render_html(assessment: Assessment, vocabulary: Any, rulebase: Any = None) -
         f'<p class="sub">Rule-based decision support for runners &middot; rule base {_e(rb.version)}</p></div>',
         f'<div class="status {STATUS_CLASS[a.status]}">{STATUS_SHORT[a.status]}</div></header>',
         _banner(a, vocabulary),
+        echo_html(a, _e),
+        f'<section id="presentations"><h2>Working diagnoses</h2>{presentations}</section>',
         '<section id="findings"><h2>Findings</h2>',
         findings or '<p class="none">No findings.</p>',
         "</section>",

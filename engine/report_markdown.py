@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
+from engine.report_case import complaint_lines, patient_line, recorded_lines
 from engine.report_text import GRADES, URGENCY_TEXT, held_because, why_lines
 from engine.result import Assessment, Item
 from engine.why import graph_of
@@ -47,6 +48,13 @@ def render_markdown(assessment: Assessment) -> str:
             flags = ", ".join(r.red_flags)
             out.append("> - " + _md(f"{r.label} ({r.side}, {URGENCY_TEXT[r.urgency]}): red flags {flags} - {r.source}"))
         out.append("")
+    out += ["## The case as recorded", ""]
+    out += [_md(f"- Runner: {patient_line(a.patient)}")] if a.patient else []
+    out += [_md(f"- Visit: {a.visit_date}")] if a.visit_date else []
+    out += [_md(f"- Complaint: {line}") for line in complaint_lines(a.case)]
+    out += [_md(f"- {label}: {text}") for label, text in recorded_lines(a.case)] + [""]
+    out += ["## Working diagnoses", ""]
+    out += _table(["presentation", "side", "grade", "chain", "source"], _items(a.presentations))
     out += ["## Findings", ""]
     out += _table(["finding", "side", "grade", "chain", "source"], _items(a.findings))
     out += ["## Compensations", ""]

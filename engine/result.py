@@ -37,6 +37,7 @@ class Item(_Frozen):
     source: str
     rules: list[str]
     evidence: list[Evidence]
+    contradicted_by: list[str] = []  # sources that found against a link this item rests on
 
 
 class Finding(Item):
@@ -61,6 +62,7 @@ class Recommendation(Item):
     dose_source: str
     priority: int
     warnings: list[str] = []
+    role: str = "optional"
     core: bool = False
 
 
@@ -120,6 +122,7 @@ class Assessment(_Frozen):
     withheld: list[Withheld]
     blocked: list[Blocked]
     questions: list[Question]
+    omitted: list[str] = []  # optional items beyond the four a plan shows (brief section 9)
     case: dict[str, Any] = {}
     extensions: dict[str, Any] | None = None
     explanation: dict[str, Any]

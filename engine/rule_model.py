@@ -175,6 +175,10 @@ class Conclusion(BaseModel):
     priority: int | None = Field(default=None, ge=1, le=9)
     dose: str | None = None
     preventive: bool | None = None  # use the intervention's preventive dose (an asymptomatic risk)
+    dose_note: str | None = None  # appended to the dose (e.g. how irritability changes the starting load)
+    #: the item's place in the plan (brief v2 section 9): first_line, load and ankle (one each) fill the core
+    #: home programme after offload; preventive for an asymptomatic risk; optional; retest is never counted.
+    role: Literal["offload", "first_line", "load", "ankle", "preventive", "optional", "retest"] | None = None
     urgency: Literal["emergency", "same_day", "soon", "routine"] | None = None
     qualifier: str | None = None
 
@@ -192,8 +196,9 @@ class Conclusion(BaseModel):
             )
         if self.observed is not None and kinds[0] != "compensation":
             raise ValueError("observed applies to compensations only")
-        if kinds[0] != "recommendation" and any(v is not None for v in (self.priority, self.dose, self.preventive)):
-            raise ValueError("priority, dose and preventive apply to recommendations only")
+        own = (self.priority, self.dose, self.preventive, self.dose_note, self.role)
+        if kinds[0] != "recommendation" and any(v is not None for v in own):
+            raise ValueError("priority, dose, dose_note, preventive and role apply to recommendations only")
         if kinds[0] == "recommendation" and self.priority is None:
             raise ValueError("a recommendation needs a priority (1 = first)")
         if (kinds[0] == "referral") != (self.urgency is not None):
@@ -219,6 +224,8 @@ class Rule(BaseModel):
     rationale: str = Field(min_length=10)
     source: str = Field(min_length=3)
     grade: Literal["A", "B", "C"]
+    #: sources whose findings go against this link: printed "contradicted: <source>"; its chain is grade C
+    contradicted_by: list[str] = []
     when: list[Condition] = Field(min_length=1)
     then: Conclusion
 

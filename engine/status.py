@@ -67,4 +67,6 @@ def judge_status(
         parts.append(f"{len(plan)} item{'s' if len(plan) > 1 else ''} given for {where}")
     elif withheld or referrals:
         parts.append("nothing given until then")
+    elif questions:
+        parts.append("nothing to give yet: answer the questions below")
     return status, text + (" - " + "; ".join(parts) if parts else "")

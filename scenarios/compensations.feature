@@ -8,7 +8,7 @@ Feature: Compensations up the kinetic chain
     Then dynamic_knee_valgus is an expected compensation on the left side
     And hip_compensation is an expected compensation on the left side
     And early_heel_rise is an expected compensation on the left side
-    And the compensation dynamic_knee_valgus has grade A on the left side
+    And the compensation dynamic_knee_valgus has grade B on the left side
     And the compensation early_heel_rise has grade C on the left side
     And no compensation is listed on the right side
 
@@ -21,7 +21,7 @@ Feature: Compensations up the kinetic chain
     And dynamic_knee_valgus is not a compensation on the right side
 
   Scenario: Gait findings on video are observed compensations
-    Given a runner whose right lunge angle is 32 degrees
+    Given a runner whose right lunge angle is 30 degrees
     And the runner's left lunge angle is 42 degrees
     And the runner shows early heel rise while running on the right side
     And the runner shows a shortened stride on the right side

@@ -15,8 +15,8 @@ Feature: Follow-up visits - is the change in dorsiflexion real?
     And the right side shows no real change
 
   Scenario: A gain smaller than the measurement error is no real change
-    Given a first visit where the left knee-to-wall distance is 6.5 cm
-    And a follow-up visit where the left knee-to-wall distance is 8.3 cm
+    Given a first visit where the left knee-to-wall distance is 5 cm
+    And a follow-up visit where the left knee-to-wall distance is 6.8 cm
     When the clinician compares the two visits
     Then the left side shows no real change
     And the verdict for the left side says the change is within the 1.9 cm measurement error
@@ -31,7 +31,7 @@ Feature: Follow-up visits - is the change in dorsiflexion real?
 
   Scenario: A real decline asks for a review of the plan
     Given a first visit where the right knee-to-wall distance is 10 cm
-    And a follow-up visit where the right knee-to-wall distance is 7.5 cm
+    And a follow-up visit where the right knee-to-wall distance is 7 cm
     When the clinician compares the two visits
     Then the right side shows a real decline
     And the verdict for the right side says to review the plan

@@ -11,12 +11,26 @@ Feature: Findings from the ankle measurements
     And limited_dorsiflexion is not found on the right side
     And the finding limited_dorsiflexion has grade C on the left side
 
-  Scenario: A lunge angle under 36.5 degrees is limited dorsiflexion with grade A evidence
+  Scenario: A lunge angle clearly under 36.5 degrees is limited dorsiflexion, grade B (junior basketball data)
     Given a runner whose left lunge angle is 44 degrees
-    And the runner's right lunge angle is 33 degrees
+    And the runner's right lunge angle is 30 degrees
     Then limited_dorsiflexion is found on the right side
     And limited_dorsiflexion is not found on the left side
-    And the finding limited_dorsiflexion has grade A on the right side
+    And the finding limited_dorsiflexion has grade B on the right side
+
+  Scenario: 33 degrees is within one MDC of the 36.5 degree cut-off - borderline, re-measured
+    Given a runner whose left lunge angle is 44 degrees
+    And the runner's right lunge angle is 33 degrees
+    Then borderline_dorsiflexion is found on the right side
+    And limited_dorsiflexion is not found
+    And the plan asks to remeasure_borderline for the right side
+
+  Scenario: 8 cm is within one MDC of the 9 cm cut-off - borderline, the start of nothing
+    Given a runner whose knee-to-wall distance is 8 cm on both sides
+    Then borderline_dorsiflexion is found on both sides
+    And limited_dorsiflexion is not found
+    And no compensation is expected or observed
+    And no exercise is recommended for either side
 
   Scenario: Normal lunge and goniometry on both sides give no limitation and no mobility plan
     Given a runner whose knee-to-wall distance is 11.5 cm on both sides
@@ -34,18 +48,19 @@ Feature: Findings from the ankle measurements
     And the runner's lunge angle is 36.5 degrees on both sides
     Then limited_dorsiflexion is not found
 
-  Scenario: A 1.5 cm left-right difference flags asymmetry on the stiffer side, not yet a strong flag
+  Scenario: A 1.5 cm left-right difference with one-sided symptoms flags asymmetry on the stiffer side
     Given a runner whose left knee-to-wall distance is 9.5 cm
     And the runner's right knee-to-wall distance is 11 cm
+    And the runner reports front-of-knee pain on the left side for 4 weeks
     Then dorsiflexion_asymmetry is found on the left side without the qualifier strong
     And dorsiflexion_asymmetry is not found on the right side
     And limited_dorsiflexion is not found
 
-  Scenario: A 2 cm left-right difference is a strong asymmetry flag
-    Given a runner whose left knee-to-wall distance is 12 cm
+  Scenario: A 3 cm left-right difference is a strong asymmetry flag, even without symptoms
+    Given a runner whose left knee-to-wall distance is 13 cm
     And the runner's right knee-to-wall distance is 10 cm
     Then dorsiflexion_asymmetry is found on the right side with the qualifier strong
-    And the finding dorsiflexion_asymmetry has grade B on the right side
+    And the finding dorsiflexion_asymmetry has grade C on the right side
     And dorsiflexion_asymmetry is not found on the left side
 
   Scenario: A difference smaller than 1.5 cm is within measurement noise and not flagged
@@ -53,16 +68,17 @@ Feature: Findings from the ankle measurements
     And the runner's right knee-to-wall distance is 11.2 cm
     Then dorsiflexion_asymmetry is not found
 
-  Scenario: A 6 degree difference in lunge angle is a strong asymmetry flag
+  Scenario: A 6 degree difference in lunge angle counts only with symptoms on the stiffer side alone
     Given a runner whose left lunge angle is 40 degrees
     And the runner's right lunge angle is 46 degrees
-    Then dorsiflexion_asymmetry is found on the left side with the qualifier strong
+    And the runner reports outside-of-knee pain on the left side for 3 weeks
+    Then dorsiflexion_asymmetry is found on the left side without the qualifier strong
     And limited_dorsiflexion is not found
 
-  Scenario: A 6 degree difference in knee-bent goniometry is a strong asymmetry flag
-    Given a runner whose left knee-bent dorsiflexion is 12 degrees
-    And the runner's right knee-bent dorsiflexion is 18 degrees
-    Then dorsiflexion_asymmetry is found on the left side with the qualifier strong
+  Scenario: A 6 degree difference in knee-straight goniometry is an asymmetry on its own
+    Given a runner whose left knee-straight dorsiflexion is 6 degrees
+    And the runner's right knee-straight dorsiflexion is 12 degrees
+    Then dorsiflexion_asymmetry is found on the left side without the qualifier strong
     And limited_dorsiflexion is not found
 
   Scenario: Stiff with the knee straight but free with it bent is a gastrocnemius pattern
@@ -72,7 +88,7 @@ Feature: Findings from the ankle measurements
     And the runner's left knee-bent dorsiflexion is 18 degrees
     Then gastrocnemius_restriction is found on the right side
     And soleus_or_joint_restriction is not found
-    And limited_dorsiflexion is found on the right side
+    And limited_dorsiflexion is not found
     And gastrocnemius_restriction is not found on the left side
 
   Scenario: Stiff with the knee both straight and bent is a soleus or joint pattern
@@ -98,7 +114,7 @@ Feature: Findings from the ankle measurements
 
   Scenario: A lunge angle under 30 degrees is a severe restriction
     Given a runner whose right lunge angle is 28 degrees
-    And the runner's left lunge angle is 34 degrees
+    And the runner's left lunge angle is 31 degrees
     Then limited_dorsiflexion is found on the right side with the qualifier severe
     And limited_dorsiflexion is found on the left side without the qualifier severe
 

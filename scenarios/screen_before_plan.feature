@@ -16,7 +16,7 @@ Feature: Screen before you plan - case format v2, red flags by side, urgencies a
     And the runner has the condition recent travel or surgery
     Then the status is screen_first
     And the plan asks to screen_dvt_wells for the right side
-    And foam_rolling is held on the right side until screen_dvt_wells is answered
+    And band_assisted_mobilization is held on the right side until screen_dvt_wells is answered
     And ankle_wall_drill is held on the left side until screen_dvt_wells is answered
     And the status line says "answer screen_dvt_wells"
 
@@ -77,8 +77,8 @@ Feature: Screen before you plan - case format v2, red flags by side, urgencies a
     And the pain began suddenly
     Then the status is screen_first
     And the plan asks to screen_thompson for the left side
-    And single_leg_balance is held on the left side until screen_thompson is answered
-    And the plan still gives single_leg_balance for the right side
+    And band_assisted_mobilization is held on the left side until screen_thompson is answered
+    And the plan still gives band_assisted_mobilization for the right side
 
   Scenario: A negative Thompson test lifts the rupture hold
     Given a 41-year-old male runner running 50 km a week
@@ -87,7 +87,8 @@ Feature: Screen before you plan - case format v2, red flags by side, urgencies a
     And the pain began suddenly
     And the Thompson test is negative on the left side
     Then the plan does not ask to screen_thompson
-    And single_leg_balance is recommended for the left side
+    And band_assisted_mobilization is recommended for the left side
+    And a medical_referral is made for the left side with soon urgency
 
   Scenario: A positive Thompson test is the rupture red flag
     Given a 41-year-old male runner running 50 km a week
@@ -119,27 +120,27 @@ Feature: Screen before you plan - case format v2, red flags by side, urgencies a
     And all exercise advice is withheld on the right side because of ottawa_positive
     And ankle_wall_drill is recommended for the left side
 
-  Scenario: Gradual shin pain without a bone-stress screen holds heavy calf loading only
+  Scenario: Gradual shin pain without a bone-stress screen holds running load work, not ankle mobility
     Given a 24-year-old male runner running 60 km a week
+    And the runner ran 40 km a week four weeks ago
     And the runner's knee-to-wall distance is 6 cm on both sides
-    And the runner shows achilles tightness on the left side
     And the runner reports shin pain on the left side for 5 weeks
     And the pain began gradually
     Then the status is screen_first
     And the plan asks to screen_bone_stress for the left side
-    And calf_raises is held on the left side until screen_bone_stress is answered
+    And running_load_management is held on the left side until screen_bone_stress is answered
     And the plan still gives ankle_wall_drill for the left side
 
   Scenario: A negative hop test and palpation lift the bone-stress hold
     Given a 24-year-old male runner running 60 km a week
     And the runner's knee-to-wall distance is 6 cm on both sides
-    And the runner shows achilles tightness on the left side
     And the runner reports shin pain on the left side for 5 weeks
     And the pain began gradually
     And the hop test is negative
     And the bone palpation is negative
     Then the plan does not ask to screen_bone_stress
-    And calf_raises is recommended for the left side
+    And medial_tibial_stress_syndrome is a presentation on the left side
+    And graded_return_to_run is recommended for the left side
     And medial_tibial_stress_syndrome is not a risk
 
   Scenario: Radiating leg pain with low back pain - neurological screen before treating that leg
@@ -250,28 +251,31 @@ Feature: Screen before you plan - case format v2, red flags by side, urgencies a
     And band_assisted_mobilization carries a warning mentioning "no thrust"
 
   Scenario: Fluoroquinolones block heavy calf loading
-    Given a runner whose knee-to-wall distance is 6 cm on both sides
-    And the runner shows achilles tightness on the left side
+    Given a 38-year-old male runner running 45 km a week
+    And the runner's knee-to-wall distance is 6 cm on both sides
     And the runner reports achilles pain on the left side for 8 weeks
     And the pain began gradually
     And the runner has the condition fluoroquinolone use
-    Then calf_raises is blocked on the left side because of fluoroquinolone_use
+    Then achilles_tendinopathy_midportion is a presentation on the left side
+    And achilles_loading_programme is blocked on the left side because of fluoroquinolone_use
 
   Scenario: A recent corticosteroid injection blocks heavy calf loading
-    Given a runner whose knee-to-wall distance is 6 cm on both sides
-    And the runner shows achilles tightness on the left side
+    Given a 38-year-old male runner running 45 km a week
+    And the runner's knee-to-wall distance is 6 cm on both sides
     And the runner reports achilles pain on the left side for 8 weeks
     And the pain began gradually
     And the runner has the condition recent corticosteroid injection
-    Then calf_raises is blocked on the left side because of recent_corticosteroid_injection
+    Then achilles_tendinopathy_midportion is a presentation on the left side
+    And achilles_loading_programme is blocked on the left side because of recent_corticosteroid_injection
 
   Scenario: Uncontrolled hypertension blocks heavy calf loading
-    Given a runner whose knee-to-wall distance is 6 cm on both sides
-    And the runner shows achilles tightness on the left side
+    Given a 38-year-old male runner running 45 km a week
+    And the runner's knee-to-wall distance is 6 cm on both sides
     And the runner reports achilles pain on the left side for 8 weeks
     And the pain began gradually
     And the runner has the condition uncontrolled hypertension
-    Then calf_raises is blocked on the left side because of uncontrolled_hypertension
+    Then achilles_tendinopathy_midportion is a presentation on the left side
+    And achilles_loading_programme is blocked on the left side because of uncontrolled_hypertension
 
   Scenario: Under 16 - no heavy loading and no contrast therapy
     Given a 14-year-old female runner running 20 km a week
@@ -280,7 +284,8 @@ Feature: Screen before you plan - case format v2, red flags by side, urgencies a
     And the runner shows calf tightness on both sides
     And the runner reports achilles pain on the left side for 8 weeks
     And the pain began gradually
-    Then calf_raises is blocked on the left side because of age_under_16
+    Then achilles_loading_programme is not recommended
+    And achilles_tendinopathy_midportion is not a presentation
     And contrast_therapy is blocked because of age_under_16
 
   Scenario: On anticoagulants with an acute injury - no heat and no massage over it
@@ -294,6 +299,7 @@ Feature: Screen before you plan - case format v2, red flags by side, urgencies a
   Scenario: Unstable-surface balance progressions are taken out with osteoporosis
     Given a runner whose knee-to-wall distance is 6 cm on both sides
     And the runner has the condition severe osteoporosis
+    And the runner has the condition ankle instability
     Then single_leg_balance is recommended
     And single_leg_balance carries a warning mentioning "no eyes-closed or unstable-surface"
 

@@ -73,6 +73,7 @@ def known(section: str, name: str) -> str:
 def known_node_name(name: str) -> str:
     sections = (
         "measurements", "derived_measurements", "signs", "symptom_sites", "findings", "compensations", "risks",
+        "presentations",
         "interventions", "questions", "referrals", "red_flags", "conditions",
     )  # fmt: skip
     if any(name in VOCABULARY.words(s) for s in sections):

@@ -119,3 +119,31 @@ def _no_presentation(visit: Visit, name: str, where: str | None) -> None:
     side = side_of(where)
     found = on_side(visit.assessment.presentations, name, side)
     assert not found, f"unexpected presentation {brief(found)}"
+
+
+@then(parsers.re(r"(?P<name>\w+) is an? (?P<kind>core|optional) item"))
+def _core_or_optional(visit: Visit, name: str, kind: str) -> None:
+    known("interventions", name)
+    found = [r for r in visit.assessment.recommendations if r.id == name]
+    assert found, f"{name} not in the plan: {brief(visit.assessment.recommendations)}"
+    assert all(r.core == (kind == "core") for r in found), [(r.id, r.core, r.role) for r in found]
+
+
+@then(parsers.re(r"the core programme has at most (?P<n>\d+) items"))
+def _core_size(visit: Visit, n: str) -> None:
+    core = {r.id for r in visit.assessment.recommendations if r.core}
+    assert 0 < len(core) <= int(n), sorted(core)
+
+
+@then("priorities run from 1 without gaps")
+def _contiguous(visit: Visit) -> None:
+    numbers = sorted({r.priority for r in visit.assessment.recommendations})
+    assert numbers == list(range(1, len(numbers) + 1)), numbers
+
+
+@then(parsers.re(r"the risk (?P<name>\w+) says it is contradicted by (?P<source>.+)"))
+def _contradicted(visit: Visit, name: str, source: str) -> None:
+    known("risks", name)
+    found = [r for r in visit.assessment.risks if r.id == name]
+    assert found and all(source in r.contradicted_by for r in found), [(r.id, r.contradicted_by) for r in found]
+    assert all(r.chain_grade == "C" for r in found), "a contradicted link makes its chain grade C"

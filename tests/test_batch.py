@@ -119,11 +119,13 @@ def test_summary_counts_and_csv(mixed, tmp_path):
     for status in ("plan", "refer", "refer_urgently", "invalid"):
         assert counts[("status", status)] == statuses[status]
     top_risks = [row for row in rows if row["section"] == "risk"]
-    assert len(top_risks) == 5
+    assert len(top_risks) == min(5, len(risks))  # the five most frequent, or all there are
     assert [int(r["cases"]) for r in top_risks] == sorted((int(r["cases"]) for r in top_risks), reverse=True)
     assert all(counts[("risk", r["name"])] == risks[r["name"]] for r in top_risks)
     assert int(top_risks[0]["cases"]) == max(risks.values())
-    assert len([row for row in rows if row["section"] == "recommendation"]) == 5
+    assert len([row for row in rows if row["section"] == "recommendation"]) == min(
+        5, len({x["id"] for r in records if "assessment" in r for x in r["assessment"]["recommendations"]})
+    )
     assert "Batch summary" in result.stdout and "refer_urgently" in result.stdout
 
 

@@ -124,7 +124,7 @@ def test_followup_pair_left_improved_by_3_5_cm(engine):
     assert row(result, "right", "lunge_distance_cm").verdict == "no real change"
     resolved = {(i.kind, i.id) for i in result.side("left").resolved}
     assert ("finding", "limited_dorsiflexion") in resolved
-    assert ("risk", "patellar_tendinopathy") in resolved
+    assert ("risk", "achilles_tendinopathy") in resolved
     assert result.warnings == []
     assert compare(VISIT1, VISIT2, engine).to_json() == result.to_json()
     reverse = compare(VISIT2, VISIT1, engine)

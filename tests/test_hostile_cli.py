@@ -90,7 +90,7 @@ def test_markdown_report_escapes_html_from_rules_and_vocabulary(tmp_path: Path) 
     findings = rules / "10-findings.yaml"
     findings.write_text(
         findings.read_text(encoding="utf-8").replace(
-            "source: Hoch & McKeon 2011\n", "source: Hoch <script>alert(1)</script> 2011\n", 1
+            "source: Hoch & McKeon 2011; Powden 2015\n", "source: Hoch <script>alert(1)</script> 2011\n", 1
         ),
         encoding="utf-8",
     )

@@ -125,12 +125,12 @@ def test_red_flag_on_one_limb_never_touches_the_other(eng: engine.Engine, flag: 
     assert {f["side"] for f in facts_of(eng, _two_limb_case(flag, flag_side)) if f["kind"] == "red_flag"} == {flag_side}
     # ... the other limb's plan is exactly what it is without the flag ...
     assert _plan_for(flagged, other) == _plan_for(calm, other)
-    assert _plan_for(calm, other)["recommended"] >= {"ankle_wall_drill", "calf_raises", "single_leg_balance"}
+    assert _plan_for(calm, other)["recommended"] >= {"ankle_wall_drill", "band_assisted_mobilization"}
     # ... and the flagged limb gets no exercise advice
     mine = _plan_for(flagged, flag_side)
     assert not {r.id for r in flagged.recommendations if covers(r, flag_side) and r.family != "offload"}
     assert mine["referrals"]
-    assert mine["withheld"] >= {"ankle_wall_drill", "calf_raises"}
+    assert mine["withheld"] >= {"ankle_wall_drill", "band_assisted_mobilization"}
 
 
 def test_rupture_block_is_per_limb_regression_side_after_or(eng: engine.Engine) -> None:
@@ -200,7 +200,11 @@ def test_chain_from_measurement_to_recommendation_is_complete(eng: engine.Engine
         "measurement:lunge_distance_cm:left",
         "finding:limited_dorsiflexion:left",
         "compensation:dynamic_knee_valgus:left:expected",
-        "risk:patellofemoral_pain:left",
+    )
+    path(
+        "symptom:anterior_knee:left",
+        "presentation:patellofemoral_pain:left",
+        "recommendation:kinetic_chain_strength:left",
     )
     path(
         "measurement:lunge_angle_deg:left",
@@ -213,7 +217,8 @@ def test_chain_from_measurement_to_recommendation_is_complete(eng: engine.Engine
         "compensation:dynamic_knee_valgus:left:observed",
         "recommendation:kinetic_chain_strength:left",
     )
-    path("measurement:lunge_angle_deg:left", "risk:patellar_tendinopathy:left")
+    path("measurement:dorsiflexion_knee_straight_deg:left", "finding:gastrocnemius_restriction:left")
+    path("finding:gastrocnemius_restriction:left", "recommendation:gastrocnemius_stretch:left")
     assert nx.is_directed_acyclic_graph(graph)
     layers = {
         "finding": result.findings,
@@ -224,7 +229,8 @@ def test_chain_from_measurement_to_recommendation_is_complete(eng: engine.Engine
     assert all(layers.values()), {k: len(v) for k, v in layers.items()}
     assert result.recommended("calf_raises", "left")
     assert result.recommended("kinetic_chain_strength", "left")
-    assert any(r.id == "patellofemoral_pain" and covers(r, "left") for r in result.risks)
+    assert any(p.id == "patellofemoral_pain" and covers(p, "left") for p in result.presentations)
+    assert not any(r.id == "patellofemoral_pain" and covers(r, "left") for r in result.risks)  # a diagnosis there
 
 
 # --- isolation -----------------------------------------------------------------------------------------

@@ -112,18 +112,20 @@ def test_sha_changes_when_a_rule_file_is_added(bundled: engine.Engine, rules_cop
 
 def test_duplicate_rule_id(rules_copy: Path) -> None:
     def add(data: Data) -> None:
-        clone = dict(rule(data, "risk.achilles_tendinopathy.pain"))
+        clone = dict(rule(data, "risk.achilles_tendinopathy.limited_dorsiflexion"))
         data["rules"].append(clone)
 
     edit(rules_copy, "30-risks.yaml", add)
-    assert_named(problems_of(rules_copy), "30-risks.yaml", "risk.achilles_tendinopathy.pain", "duplicate")
+    assert_named(
+        problems_of(rules_copy), "30-risks.yaml", "risk.achilles_tendinopathy.limited_dorsiflexion", "duplicate"
+    )
 
 
 def test_duplicate_rule_id_across_files(rules_copy: Path) -> None:
-    donor = rule(yaml.safe_load((RULES / "30-risks.yaml").read_text()), "risk.plantar_heel_pain.pain")
+    donor = rule(yaml.safe_load((RULES / "30-risks.yaml").read_text()), "risk.plantar_heel_pain.knee_straight")
     clone = {**donor, "then": {"finding": "limited_dorsiflexion"}}
     edit(rules_copy, "10-findings.yaml", lambda d: d["rules"].append(clone))
-    assert_named(problems_of(rules_copy), "10-findings.yaml", "risk.plantar_heel_pain.pain", "duplicate")
+    assert_named(problems_of(rules_copy), "10-findings.yaml", "risk.plantar_heel_pain.knee_straight", "duplicate")
 
 
 @pytest.mark.parametrize(
@@ -148,22 +150,26 @@ def test_unknown_conclusion_word(rules_copy: Path) -> None:
     edit(
         rules_copy,
         "30-risks.yaml",
-        lambda d: rule(d, "risk.patellofemoral_pain.knee_valgus")["then"].update(risk="runners_knee"),
+        lambda d: rule(d, "risk.patellofemoral_pain.observed_knee_valgus")["then"].update(risk="runners_knee"),
     )
-    assert_named(problems_of(rules_copy), "30-risks.yaml", "risk.patellofemoral_pain.knee_valgus", "runners_knee")
+    assert_named(
+        problems_of(rules_copy), "30-risks.yaml", "risk.patellofemoral_pain.observed_knee_valgus", "runners_knee"
+    )
 
 
 @pytest.mark.parametrize("field", ["source", "grade", "rationale"])
 def test_missing_evidence_field(rules_copy: Path, field: str) -> None:
-    edit(rules_copy, "40-interventions.yaml", lambda d: rule(d, "recommendation.calf_raises.achilles").pop(field))
-    assert_named(problems_of(rules_copy), "40-interventions.yaml", "recommendation.calf_raises.achilles", field)
+    edit(rules_copy, "40-interventions.yaml", lambda d: rule(d, "recommendation.calf_raises.prevent_calf").pop(field))
+    assert_named(problems_of(rules_copy), "40-interventions.yaml", "recommendation.calf_raises.prevent_calf", field)
 
 
 def test_invalid_grade(rules_copy: Path) -> None:
     edit(
-        rules_copy, "40-interventions.yaml", lambda d: rule(d, "recommendation.calf_raises.achilles").update(grade="A+")
+        rules_copy,
+        "40-interventions.yaml",
+        lambda d: rule(d, "recommendation.calf_raises.prevent_calf").update(grade="A+"),
     )
-    assert_named(problems_of(rules_copy), "40-interventions.yaml", "recommendation.calf_raises.achilles", "grade")
+    assert_named(problems_of(rules_copy), "40-interventions.yaml", "recommendation.calf_raises.prevent_calf", "grade")
 
 
 def test_contradictory_bounds(rules_copy: Path) -> None:
@@ -229,11 +235,11 @@ def test_absent_on_a_derived_fact(rules_copy: Path) -> None:
     edit(
         rules_copy,
         "30-risks.yaml",
-        lambda d: rule(d, "risk.achilles_tendinopathy.tightness")["when"].append(
+        lambda d: rule(d, "risk.achilles_tendinopathy.limited_dorsiflexion")["when"].append(
             {"risk": "plantar_heel_pain", "absent": True}
         ),
     )
-    assert_named(problems_of(rules_copy), "30-risks.yaml", "risk.achilles_tendinopathy.tightness", "absent")
+    assert_named(problems_of(rules_copy), "30-risks.yaml", "risk.achilles_tendinopathy.limited_dorsiflexion", "absent")
 
 
 @pytest.mark.parametrize(
@@ -266,9 +272,9 @@ def test_conclusion_in_the_wrong_layer(rules_copy: Path) -> None:
     edit(
         rules_copy,
         "30-risks.yaml",
-        lambda d: rule(d, "risk.plantar_heel_pain.pain").update(then={"finding": "limited_dorsiflexion"}),
+        lambda d: rule(d, "risk.plantar_heel_pain.knee_straight").update(then={"finding": "limited_dorsiflexion"}),
     )
-    assert_named(problems_of(rules_copy), "30-risks.yaml", "risk.plantar_heel_pain.pain", "layer")
+    assert_named(problems_of(rules_copy), "30-risks.yaml", "risk.plantar_heel_pain.knee_straight", "layer")
 
 
 def test_duplicate_yaml_key_in_a_rule(rules_copy: Path) -> None:
@@ -285,12 +291,12 @@ def test_every_problem_is_reported_not_only_the_first(rules_copy: Path) -> None:
     edit(
         rules_copy,
         "30-risks.yaml",
-        lambda d: rule(d, "risk.patellofemoral_pain.knee_valgus")["then"].update(risk="runners_knee"),
+        lambda d: rule(d, "risk.patellofemoral_pain.observed_knee_valgus")["then"].update(risk="runners_knee"),
     )
-    edit(rules_copy, "40-interventions.yaml", lambda d: rule(d, "recommendation.calf_raises.achilles").pop("grade"))
+    edit(rules_copy, "40-interventions.yaml", lambda d: rule(d, "recommendation.calf_raises.prevent_calf").pop("grade"))
     problems = problems_of(rules_copy)
-    assert_named(problems, "30-risks.yaml", "risk.patellofemoral_pain.knee_valgus", "runners_knee")
-    assert_named(problems, "40-interventions.yaml", "recommendation.calf_raises.achilles", "grade")
+    assert_named(problems, "30-risks.yaml", "risk.patellofemoral_pain.observed_knee_valgus", "runners_knee")
+    assert_named(problems, "40-interventions.yaml", "recommendation.calf_raises.prevent_calf", "grade")
 
 
 # --- coverage: every word in the vocabulary is used by the knowledge ---------------------------------

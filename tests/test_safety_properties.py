@@ -50,6 +50,9 @@ def red_flag_sides(case: dict[str, Any]) -> dict[str, set[str]]:
     return sides
 
 
+VOCABULARY = yaml.safe_load((RULES / "vocabulary.yaml").read_text(encoding="utf-8"))
+
+
 def _blocking_rules() -> list[tuple[str, list[str], list[tuple[str, list[str]]]]]:
     """(rule id, interventions it blocks, other conditions) read straight from rules/60-safety.yaml."""
     data = yaml.safe_load((RULES / "60-safety.yaml").read_text(encoding="utf-8"))
@@ -63,6 +66,9 @@ def _blocking_rules() -> list[tuple[str, list[str], list[tuple[str, list[str]]]]
             assert not condition.get("absent") and condition.get("side", "same") == "same", rule["id"]
             kind = next(k for k in condition if k not in ("family", "side", "observed"))
             names = condition[kind] if isinstance(condition[kind], list) else [condition[kind]]
+            if kind == "recommendation" and names == ["any"]:  # every item of the named families
+                families = condition["family"] if isinstance(condition["family"], list) else [condition["family"]]
+                names = [name for name, spec in VOCABULARY["interventions"].items() if spec["family"] in families]
             if kind == "recommendation":
                 targets = names
             else:

@@ -17,5 +17,10 @@ FEATURES = (
     "questions.feature",
     "safety.feature",
     "screen_before_plan.feature",
+    "presentations_knee.feature",
+    "presentations_achilles_heel.feature",
+    "presentations_shin.feature",
+    "presentations_adolescent.feature",
+    "load.feature",
 )
 scenarios(*FEATURES)

@@ -38,9 +38,8 @@ ADVICE = frozenset(
         "reassess_dorsiflexion", "reassess_outcomes",
     }
 )  # fmt: skip
-HEAVY_LOADING = frozenset(
-    {"calf_raises", "achilles_loading_programme", "patellar_tendon_loading", "plantar_fascia_loading"}
-)
+HEAVY_LOADING = frozenset({"achilles_loading_programme", "patellar_tendon_loading", "plantar_fascia_loading"})
+RUNNING = frozenset({"running_load_management", "graded_return_to_run", "cadence_retraining"})
 LOADING = HEAVY_LOADING | {
     "single_leg_balance", "resisted_ankle_exercises", "kinetic_chain_strength", "soleus_calf_raises",
     "running_load_management", "graded_return_to_run", "cadence_retraining", "apophysis_load_management",
@@ -98,7 +97,7 @@ def _gates(case: dict[str, Any]) -> dict[str, set[str]]:
             held[side] |= ADVICE
         bone_screened = _screened(case, "hop_test", side) and _screened(case, "focal_bone_tenderness", side)
         if onset == "gradual" and site in BONE_SITES and not bone_screened:
-            held[side] |= HEAVY_LOADING
+            held[side] |= HEAVY_LOADING | RUNNING  # running, hopping and heavy loading (brief section 7)
         if age is not None and age <= 16 and site in ("anterior_knee", "lateral_knee", "hip", "groin"):
             held[side] |= LOADING
     for side in sides_of(signs["radiating_leg_pain"]) if "radiating_leg_pain" in signs else ():

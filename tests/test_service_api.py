@@ -10,6 +10,7 @@ from _cases_v2 import v2_cases
 from _service import hook_call, module_server
 from _support import EXAMPLES
 from click.testing import CliRunner
+from fhir.resources.R4B import get_fhir_model_class
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -153,3 +154,16 @@ def test_fuzzed_requests_never_get_a_500(client, endpoint, body):
     assert response.status_code < 500, response.text
     assert response.headers["content-type"].startswith("application/json")
     json.loads(response.text)
+
+
+def test_the_project_code_systems_are_served_as_valid_fhir(client):
+    bundle = client.get("/fhir/CodeSystem").json()
+    names = set()
+    for entry in bundle["entry"]:
+        system = get_fhir_model_class("CodeSystem").model_validate(entry["resource"])
+        names.add(system.url.rsplit("/", 1)[-1])
+        assert system.concept and all(c.display for c in system.concept)
+    assert {"measurement", "red-flag", "condition", "symptom-site", "screening", "intervention"} <= names
+    measurement = client.get("/fhir/CodeSystem/measurement").json()
+    assert {c["code"] for c in measurement["concept"]} >= {"lunge_distance_cm", "dorsiflexion_knee_bent_deg"}
+    assert client.get("/fhir/CodeSystem/nope").status_code == 404
