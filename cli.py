@@ -18,6 +18,8 @@ from engine._atomic import atomic_write_text, check_folder_writable
 from engine.api import Engine
 from engine.cli_batch import batch
 from engine.cli_rules import rules
+from engine.cli_service import COMMANDS as SERVICE_COMMANDS
+from engine.cli_service import record_cli_assessment
 from engine.cli_support import EPILOG, EXIT_INVALID, EXIT_NOT_FOUND, engine_of, fail, reports_errors, warn
 from engine.errors import KineticChainError
 from engine.explanation import node_link
@@ -27,7 +29,7 @@ from engine.version import __version__
 from engine.why import explain as explain_item
 from engine.why import render_tree
 
-REPORT_FORMATS = ("text", "json", "markdown", "html")
+REPORT_FORMATS = ("text", "json", "markdown", "html", "fhir")
 
 
 @click.group(epilog=EPILOG)
@@ -62,6 +64,12 @@ def render(assessment: Any, fmt: str, engine: Engine, verbose: bool = False) -> 
         from engine.report_html import render_html
 
         return render_html(assessment, engine.rulebase.vocabulary)
+    if fmt == "fhir":
+        from engine.fhir import assessment_bundle
+
+        return (
+            json.dumps(assessment_bundle(assessment, engine.rulebase.vocabulary), indent=2, ensure_ascii=False) + "\n"
+        )
     return render_text(assessment, verbose=verbose)
 
 
@@ -87,9 +95,13 @@ def check_output(output: str, inputs: tuple[str, ...]) -> None:
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here instead of stdout.")
 @click.option("--verbose", "-v", is_flag=True, help="Text report: every rule id, grade and source behind each item.")
+@click.option("--audit", is_flag=True, help="Also write an audit record per case to the store (--db).")
+@click.option("--db", default="kinetic-chain.sqlite3", show_default=True, help="Audit store: SQLite file or URL.")
 @click.pass_context
 @reports_errors
-def assess(ctx: click.Context, cases: tuple[str, ...], fmt: str, output: str | None, verbose: bool) -> None:
+def assess(
+    ctx: click.Context, cases: tuple[str, ...], fmt: str, output: str | None, verbose: bool, audit: bool, db: str
+) -> None:
     """Assess one or more case files (YAML or JSON; '-' reads stdin).
 
     With several cases, JSON output is an array in input order; each element carries its "file", and a bad
@@ -102,13 +114,18 @@ def assess(ctx: click.Context, cases: tuple[str, ...], fmt: str, output: str | N
     """
     if fmt == "html" and len(cases) > 1:
         raise click.UsageError("--format html writes one page per case; use 'kinetic-chain batch --report-dir DIR'")
+    if fmt == "fhir" and len(cases) > 1:
+        raise click.UsageError("--format fhir writes one Bundle per case; assess one case at a time")
     if output:
         check_output(output, cases)
     engine = engine_of(ctx)
     outcomes: list[tuple[str, Any]] = []
     for case in cases:
         try:
-            outcomes.append((case, engine.assess(case)))
+            valid = engine.load_case(case)
+            outcomes.append((case, engine.assess(valid)))
+            if audit:
+                record_cli_assessment(valid, outcomes[-1][1], db)
         except KineticChainError as error:
             warn(str(error))
             outcomes.append((case, error))
@@ -216,6 +233,8 @@ def compare(ctx: click.Context, before: str, after: str, fmt: str, output: str |
 
 main.add_command(rules)
 main.add_command(batch)
+for _command in SERVICE_COMMANDS:
+    main.add_command(_command)
 
 if __name__ == "__main__":
     main()

@@ -15,10 +15,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
+FHIR_SUFFIX = ".fhir.json"  # FHIR documents (examples/fhir/) sit beside case files but are not case files
 
 
 def _is_case_name(name: str) -> bool:
-    return name.lower().endswith(CASE_SUFFIXES)
+    return name.lower().endswith(CASE_SUFFIXES) and not name.lower().endswith(FHIR_SUFFIX)
 
 
 def case_files(folder: Path) -> list[str]:

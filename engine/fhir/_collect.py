@@ -1,0 +1,81 @@
+"""Gather the resources of a Bundle or of a CDS Hooks prefetch, each validated by its fhir.resources model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from engine.fhir._build import resource
+from engine.fhir.outcome import Issue
+
+
+@dataclass(frozen=True)
+class Found:
+    """One validated resource and where it came from (a FHIRPath-like location for issues)."""
+
+    model: Any
+    where: str
+
+
+def _first_error(error: ValidationError) -> str:
+    item = error.errors()[0]
+    loc = ".".join(str(part) for part in item["loc"])
+    return f"{loc}: {item['msg']}" if loc else item["msg"]
+
+
+def _one(data: Any, where: str, found: list[Found], issues: list[Issue]) -> None:
+    if not isinstance(data, dict) or not isinstance(data.get("resourceType"), str):
+        issues.append(Issue("error", "structure", "expected a FHIR resource (an object with resourceType)", where))
+        return
+    kind = data["resourceType"]
+    if kind == "Bundle":
+        if any(isinstance(link, dict) and link.get("relation") == "next" for link in data.get("link") or []):
+            issues.append(
+                Issue(
+                    "warning",
+                    "incomplete",
+                    "only the first page of a paginated result was sent; the "
+                    "service does not fetch the next page from the FHIR server",
+                    where,
+                )
+            )
+        for index, item in enumerate(data.get("entry") or []):
+            if not isinstance(item, dict) or "resource" not in item:
+                issues.append(
+                    Issue("warning", "structure", "bundle entry without a resource", f"{where}.entry[{index}]")
+                )
+                continue
+            _one(item["resource"], f"{where}.entry[{index}].resource", found, issues)
+        return
+    try:
+        model = resource(data)
+    except KeyError:
+        issues.append(Issue("error", "not-supported", f"unknown resourceType '{kind}'", where))
+        return
+    except (ValidationError, ValueError, TypeError) as error:
+        detail = _first_error(error) if isinstance(error, ValidationError) else str(error)
+        issues.append(Issue("error", "structure", f"not a valid FHIR R4 {kind}: {detail}", where))
+        return
+    if kind == "OperationOutcome":
+        for issue in model.issue or []:
+            text = issue.diagnostics or (issue.details.text if issue.details else None) or issue.code
+            issues.append(Issue("warning", "incomplete", f"the client reported a prefetch problem: {text}", where))
+        return
+    found.append(Found(model, where))
+
+
+def collect(document: Any) -> tuple[list[Found], list[Issue]]:
+    """Resources of a Bundle (any type), a single resource, or a prefetch object {key: resource, Bundle or null}."""
+    found: list[Found] = []
+    issues: list[Issue] = []
+    if isinstance(document, dict) and "resourceType" not in document:
+        for key, value in document.items():
+            if value is not None:
+                _one(value, f"prefetch.{key}", found, issues)
+    else:
+        _one(
+            document, document.get("resourceType", "resource") if isinstance(document, dict) else "body", found, issues
+        )
+    return found, issues

@@ -1,0 +1,147 @@
+"""The ASGI application: `create_app(...)` builds a Starlette app over one engine.Engine and one Store.
+
+    from engine.service import create_app
+    app = create_app(rules_dir=None, db="kinetic-chain.sqlite3", public_url="https://cds.clinic.example")
+
+Any ASGI server can run it; `kinetic-chain serve` runs it with uvicorn. Several replicas may share one PostgreSQL
+(`db="postgresql://..."`): the service keeps no state of its own outside the store.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from engine.api import Engine
+from engine.audit.store import Store
+from engine.service._auth import Authenticator, AuthError, load_trusted_issuers
+from engine.service._http import Problem, json_response
+from engine.service._memo import AssessmentMemo
+
+log = logging.getLogger("kinetic_chain.service")
+
+
+@dataclass
+class ServiceState:
+    """What every request shares: the engine, the store, how clients authenticate, and the public base URL."""
+
+    engine: Engine
+    store: Store
+    public_url: str
+    authenticator: Authenticator | None = None
+    started: float = field(default_factory=time.time)
+    memo: AssessmentMemo | None = None
+
+    def __post_init__(self) -> None:
+        self.memo = self.memo or AssessmentMemo(self.engine)
+
+    def assess(self, case: Any) -> tuple[Any, str, str]:
+        """(assessment, its JSON, the canonical input) for a validated case, remembered by input."""
+        return self.memo.assess(case)
+
+    def url(self, path: str) -> str:
+        return self.public_url.rstrip("/") + path
+
+    def authenticate(self, request: Request) -> dict[str, Any] | None:
+        if self.authenticator is None:
+            return None
+        try:
+            return self.authenticator.check(request.headers.get("authorization"), self.url(request.url.path))
+        except AuthError as error:
+            log.warning("rejected request to %s: %s", request.url.path, error)
+            raise Problem(
+                401, str(error), headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}, issue_code="login"
+            ) from None
+
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def endpoint(fhir: bool = False, auth: bool = True) -> Callable[[Handler], Handler]:
+    """Wrap a route: authenticate (unless auth=False), and turn any Problem or unexpected error into JSON."""
+
+    def wrap(handler: Handler) -> Handler:
+        @wraps(handler)
+        async def run(request: Request) -> Response:
+            started = time.perf_counter()
+            try:
+                if auth:
+                    state(request).authenticate(request)
+                response = await handler(request)
+            except Problem as problem:
+                response = problem.response(fhir)
+            except Exception:
+                log.exception("internal error on %s %s", request.method, request.url.path)
+                response = Problem(500, "internal error; the event is logged on the server", issue_code="exception")
+                response = response.response(fhir)
+            response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
+            return response
+
+        return run
+
+    return wrap
+
+
+def state(request: Request) -> ServiceState:
+    return request.app.state.service
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    message = exc.detail if isinstance(exc, HTTPException) else "internal error"
+    return json_response({"error": message, "problems": []}, status)
+
+
+def create_app(
+    rules_dir: str | Path | None = None,
+    db: str | Path | None = None,
+    public_url: str = "http://127.0.0.1:8080",
+    trusted_issuers: str | Path | None = None,
+    engine: Engine | None = None,
+    store: Store | None = None,
+    cors_origins: list[str] | None = None,
+) -> Starlette:
+    """The service over one rule base and one store; with `trusted_issuers`, every call but /health and the
+    token-protected report links needs a signed JWT (CDS Hooks 'Trusting CDS Clients')."""
+    from engine.service._api import api_routes
+    from engine.service._hooks import hook_routes
+
+    engine = engine or Engine(rules_dir)
+    store = store or Store(db)
+    store.create_schema()
+    authenticator = None
+    if trusted_issuers is not None:
+        authenticator = Authenticator(
+            load_trusted_issuers(trusted_issuers), store.claim_token, store.forget_expired_tokens
+        )
+    service = ServiceState(engine, store, public_url, authenticator)
+    routes: list[Route] = [*api_routes(), *hook_routes()]
+    middleware = []
+    if cors_origins:  # browser-based CDS clients: only the origins named, never '*'
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(cors_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type", "X-Request-Id"],
+                max_age=600,
+            )
+        )
+    app = Starlette(
+        routes=routes, middleware=middleware, exception_handlers={HTTPException: _http_error, Exception: _http_error}
+    )
+    app.state.service = service
+    return app

@@ -1,0 +1,118 @@
+"""The audit trail: the service and `assess --audit` write one append-only record per assessment, `kinetic-chain
+audit list|show|verify` reads them, and verify notices when a rule-base change alters an answer."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+
+import pytest
+from _service import Server, hook_call
+from _support import EXAMPLES, RULES
+from click.testing import CliRunner
+from sqlalchemy import text
+
+from cli import main
+from engine.audit import Store
+
+RED_FLAG = "hook-patient-view-red-flag-achilles-rupture.fhir.json"
+
+
+def sha(data: str) -> str:
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """A server that has answered one hook call and two /assess calls; yields (server, what it answered)."""
+    server = Server(tmp_path_factory.mktemp("audit"))
+    answers = {}
+    with server.client() as http:
+        call = hook_call(RED_FLAG)
+        answers["hook"] = (call["hookInstance"], http.post("/cds-services/kinetic-chain-patient-view", json=call))
+        for name in ("runner-left-restriction.yaml", "contraindication-raynauds.yaml"):
+            response = http.post(
+                "/assess",
+                content=(EXAMPLES / name).read_bytes(),
+                headers={"content-type": "application/yaml", "x-request-id": f"req-{name}"},
+            )
+            answers[name] = response
+    yield server, answers
+    server.stop()
+
+
+def test_every_assessment_served_is_one_record_with_hashes_and_ids(served):
+    server, answers = served
+    store = Store(server.db)
+    records = {r["request_id"]: r for r in store.records()}
+    assert len(records) == 3
+    record = records["req-runner-left-restriction.yaml"]
+    body = answers["runner-left-restriction.yaml"].text
+    assert record["output_sha256"] == sha(body.rstrip("\n"))
+    assert record["input_sha256"] == sha(record["input_json"])
+    assert record["status"] == json.loads(body)["status"]
+    assert record["recommendation_ids"] == [f"{r['id']}:{r['side']}" for r in json.loads(body)["recommendations"]]
+    assert len(record["rulebase_sha256"]) == 64 and record["engine_version"] and record["created_at"]
+    hook_instance, response = answers["hook"]
+    hook = records[hook_instance]
+    assert hook["source"] == "cds-hooks" and hook["service_id"] == "kinetic-chain-patient-view"
+    assert hook["referral_ids"] == ["urgent_medical_referral:right"]
+    assert {c["uuid"] for c in store.cards_for_record(hook["id"])} == {c["uuid"] for c in response.json()["cards"]}
+
+
+def test_audit_list_show_and_verify_read_the_store(served):
+    server, _ = served
+    listed = run("audit", "list", "--db", server.db, "--format", "json")
+    assert listed.exit_code == 0
+    rows = json.loads(listed.stdout)
+    assert len(rows) == 3 and "input_json" not in rows[0]
+    shown = run("audit", "show", rows[0]["id"], "--db", server.db)
+    assert shown.exit_code == 0 and json.loads(shown.stdout)["record"]["input"]["case_id"]
+    verified = run("audit", "verify", "--db", server.db)
+    assert verified.exit_code == 0, verified.output
+    assert verified.stdout.count(": ok") == 3 and "3 of 3" in verified.stderr
+    assert run("audit", "show", "no-such-record", "--db", server.db).exit_code == 1
+
+
+def test_verify_shows_a_rule_base_change(served, tmp_path):
+    server, _ = served
+    changed = tmp_path / "rules"
+    shutil.copytree(RULES, changed)
+    vocabulary = changed / "vocabulary.yaml"
+    vocabulary.write_text(vocabulary.read_text().replace("3 x 30-60 s per leg", "3 x 45 s per leg"))
+    result = run("--rules", str(changed), "audit", "verify", "--db", server.db)
+    assert result.exit_code == 1
+    # the output names the rule base hash, so every record shows the change, with the old and new hash
+    assert result.stdout.count("CHANGED") == 3 and result.stdout.count("rule base 2026") == 3
+    assert "0 of 3" in result.stderr
+
+
+def test_records_cannot_be_updated_or_deleted(served):
+    server, _ = served
+    store = Store(server.db)
+    for statement in (
+        "UPDATE kc_audit_records SET status = 'plan'",
+        "DELETE FROM kc_audit_records",
+        "UPDATE kc_cards SET summary = 'x'",
+        "DELETE FROM kc_cards",
+    ):
+        with pytest.raises(Exception, match="append-only"), store.engine.begin() as conn:
+            conn.execute(text(statement))
+    assert store.count() == 3
+
+
+def test_cli_assess_audit_is_off_by_default_and_writes_a_record_when_asked(tmp_path):
+    db = tmp_path / "cli.sqlite3"
+    case = str(EXAMPLES / "red-flag-ottawa-ankle.yaml")
+    plain = run("assess", case, "--format", "json", "--db", str(db))
+    assert plain.exit_code == 0 and not db.exists()
+    audited = run("assess", case, "--format", "json", "--audit", "--db", str(db))
+    assert audited.exit_code == 0 and audited.stdout == plain.stdout
+    (record,) = Store(str(db)).records()
+    assert record["source"] == "cli" and record["output_sha256"] == sha(plain.stdout.rstrip("\n"))
+    assert run("audit", "verify", "--db", str(db)).exit_code == 0

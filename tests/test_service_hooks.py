@@ -1,0 +1,293 @@
+"""CDS Hooks 2.0 against a real server (uvicorn on a free loopback port): discovery, cards per rule, 412 on
+missing prefetch, feedback stored and read back, report links. Every card is checked against the CDS Hooks
+shapes and every suggested resource against its fhir.resources model."""
+
+from __future__ import annotations
+
+import copy
+import uuid
+
+import pytest
+from _service import hook_call, module_server
+from _support import EXAMPLES
+from fhir.resources.R4B import get_fhir_model_class
+
+from engine import default_engine
+from engine.fhir.assessment_to_fhir import ordered_plan
+from engine.service.cds_models import CardsResponse, Discovery
+
+PATIENT_VIEW = "/cds-services/kinetic-chain-patient-view"
+ENCOUNTER_START = "/cds-services/kinetic-chain-encounter-start"
+RED_FLAG = "hook-patient-view-red-flag-achilles-rupture.fhir.json"
+PLAN = "hook-encounter-start-runner-left-restriction.fhir.json"
+
+
+server, client = module_server("hooks")
+
+
+def cards_of(response) -> list[dict]:
+    assert response.status_code == 200, response.text
+    CardsResponse.model_validate(response.json())
+    cards = response.json()["cards"]
+    for card in cards:
+        assert len(card["summary"]) < 140
+        uuid.UUID(card["uuid"])
+        for suggestion in card.get("suggestions", []):
+            uuid.UUID(suggestion["uuid"])
+            for action in suggestion["actions"]:
+                get_fhir_model_class(action["resource"]["resourceType"]).model_validate(action["resource"])
+    return cards
+
+
+def test_discovery_lists_one_service_per_hook_with_prefetch(client):
+    response = client.get("/cds-services")
+    assert response.status_code == 200
+    services = Discovery.model_validate(response.json()).services
+    assert {s.hook for s in services} == {"patient-view", "encounter-start"}
+    for service in services:
+        assert service.title and service.description and service.id
+        assert service.prefetch["patient"] == "Patient/{{context.patientId}}"
+        assert service.prefetch["observations"].startswith("Observation?patient={{context.patientId}}")
+        assert service.prefetch["conditions"].startswith("Condition?patient={{context.patientId}}")
+
+
+def test_red_flag_gives_a_critical_card_with_a_service_request_suggestion(client):
+    cards = cards_of(client.post(PATIENT_VIEW, json=hook_call(RED_FLAG)))
+    critical = [c for c in cards if c["indicator"] == "critical"]
+    assert len(critical) == 1
+    card = critical[0]
+    assert "urgent medical referral" in card["summary"] and "thompson" in card["summary"]
+    assert "palpable gap in the Achilles tendon" in card["detail"] and "safety.referral" in card["detail"]
+    assert card["source"]["label"].endswith(f"v{default_engine().rulebase.version}")
+    assert card["selectionBehavior"] == "at-most-one" and card["overrideReasons"]
+    resource = card["suggestions"][0]["actions"][0]["resource"]
+    assert resource["resourceType"] == "ServiceRequest" and resource["subject"]["reference"] == "Patient/RUN-0719"
+    assert {c["code"] for r in resource["reasonCode"] for c in r["coding"]} == {
+        "palpable_achilles_gap",
+        "positive_thompson_test",
+    }
+    local = default_engine().assess(EXAMPLES / "red-flag-achilles-rupture.yaml")
+    held = [w for w in local.withheld if set(w.red_flags) & set(local.referrals[0].red_flags)]
+    assert held and "Withheld until cleared" in card["detail"]
+    assert all(f"- {w.label} - {w.side}" in card["detail"] for w in held)
+
+
+def test_plan_gives_an_info_card_with_a_care_plan_suggestion(client):
+    cards = cards_of(client.post(ENCOUNTER_START, json=hook_call(PLAN)))
+    assert [c["indicator"] for c in cards] == ["info"]
+    card = cards[0]
+    resource = card["suggestions"][0]["actions"][0]["resource"]
+    assert resource["resourceType"] == "CarePlan" and resource["status"] == "draft"
+    assert len(resource["activity"]) == card["detail"].count("\n| ") - 1
+    first = ordered_plan(default_engine().assess(EXAMPLES / "runner-left-restriction.yaml"))[0]
+    lines = card["detail"].splitlines()
+    first_row = lines[next(i for i, line in enumerate(lines) if line.startswith("|---")) + 1]
+    assert first_row.startswith(f"| {first.priority} | {first.label} | {first.side} |")
+    assert card["overrideReasons"] and card["selectionBehavior"] == "at-most-one"
+
+
+def test_report_link_serves_the_html_report_and_needs_its_token(client):
+    call = hook_call(RED_FLAG)
+    cards = cards_of(client.post(PATIENT_VIEW, json=call))
+    link = cards[0]["links"][0]["url"]
+    assert link.startswith(f"{client.base_url}/reports/{call['hookInstance']}?token=")
+    page = client.get(link)
+    assert page.status_code == 200 and "RUN-0719" in page.text and "REFER" in page.text
+    assert client.get(f"/reports/{call['hookInstance']}?token=wrong").status_code == 404
+
+
+def test_nothing_to_say_gives_an_empty_card_list(client):
+    call = hook_call(RED_FLAG)
+    call["prefetch"]["observations"] = None
+    call["prefetch"]["conditions"] = None
+    call["prefetch"]["patient"] = {"resourceType": "Patient", "id": "RUN-0719"}
+    measured = {
+        "lunge_distance_cm": 12,
+        "lunge_angle_deg": 45,
+        "dorsiflexion_knee_straight_deg": 12,
+        "dorsiflexion_knee_bent_deg": 20,
+    }
+    observations = []
+    for name, value in measured.items():
+        for code, side in (("32153003", "left"), ("62175007", "right")):
+            unit = "cm" if name.endswith("_cm") else "deg"
+            observations.append(
+                {
+                    "resource": {
+                        "resourceType": "Observation",
+                        "id": f"{name}-{side}".replace("_", "-"),
+                        "status": "final",
+                        "code": {
+                            "coding": [
+                                {"system": "https://kinetic-chain-cds.org/fhir/CodeSystem/measurement", "code": name}
+                            ]
+                        },
+                        "subject": {"reference": "Patient/RUN-0719"},
+                        "effectiveDateTime": "2026-11-20",
+                        "bodySite": {"coding": [{"system": "http://snomed.info/sct", "code": code}]},
+                        "valueQuantity": {
+                            "value": value,
+                            "unit": unit,
+                            "system": "http://unitsofmeasure.org",
+                            "code": unit,
+                        },
+                    }
+                }
+            )
+    call["prefetch"]["observations"] = {"resourceType": "Bundle", "type": "searchset", "entry": observations}
+    assert cards_of(client.post(PATIENT_VIEW, json=call)) == []
+
+
+@pytest.mark.parametrize("key", ["patient", "observations", "conditions"])
+def test_missing_prefetch_gives_412_with_an_operation_outcome(client, key):
+    call = hook_call(RED_FLAG)
+    del call["prefetch"][key]
+    response = client.post(PATIENT_VIEW, json=call)
+    assert response.status_code == 412
+    body = response.json()
+    assert body["resourceType"] == "OperationOutcome" and f"prefetch.{key}" in body["issue"][0]["expression"]
+
+
+def test_no_prefetch_at_all_gives_412(client):
+    call = hook_call(RED_FLAG)
+    call.pop("prefetch")
+    call["fhirServer"] = "https://ehr.example.org/fhir"
+    assert client.post(PATIENT_VIEW, json=call).status_code == 412
+
+
+@pytest.mark.parametrize(
+    ("change", "status"),
+    [
+        (lambda c: c.update(hook="order-sign"), 400),
+        (lambda c: c["context"].pop("patientId"), 400),
+        (lambda c: c.pop("hookInstance"), 400),
+        (
+            lambda c: c.update(
+                fhirAuthorization={
+                    "access_token": "x",
+                    "token_type": "Bearer",
+                    "expires_in": 1,
+                    "scope": "s",
+                    "subject": "x",
+                }
+            ),
+            400,
+        ),
+        (
+            lambda c: c["prefetch"]["conditions"]["entry"][0]["resource"]["subject"].update(reference="Patient/other"),
+            400,
+        ),
+        (lambda c: c["prefetch"]["patient"].update(gender="robot"), 200),  # reported in a card, not a failure
+    ],
+    ids=[
+        "wrong-hook",
+        "no-patient-id",
+        "no-hook-instance",
+        "authorization-without-server",
+        "other-patient",
+        "invalid-patient",
+    ],
+)
+def test_bad_hook_requests_are_refused_with_an_operation_outcome(client, change, status):
+    call = hook_call(RED_FLAG)
+    change(call)
+    response = client.post(PATIENT_VIEW, json=call)
+    assert response.status_code == status, response.text
+    if status != 200:
+        assert response.json()["resourceType"] == "OperationOutcome"
+    else:
+        cards = cards_of(response)
+        assert any("could not be used" in c["summary"] and "gender" in c["detail"] for c in cards)
+
+
+def test_unknown_service_and_non_json_bodies(client):
+    assert client.post("/cds-services/nope", json=hook_call(RED_FLAG)).status_code == 404
+    response = client.post(PATIENT_VIEW, content=b"{not json", headers={"content-type": "application/json"})
+    assert response.status_code == 400 and response.json()["resourceType"] == "OperationOutcome"
+
+
+def test_feedback_is_stored_with_override_reasons_and_read_back(client):
+    call = hook_call(RED_FLAG)
+    cards = cards_of(client.post(PATIENT_VIEW, json=call))
+    critical = next(c for c in cards if c["indicator"] == "critical")
+    reason = copy.deepcopy(critical["overrideReasons"][1])
+    feedback = {
+        "feedback": [
+            {
+                "card": critical["uuid"],
+                "outcome": "accepted",
+                "acceptedSuggestions": [{"id": critical["suggestions"][0]["uuid"]}],
+                "outcomeTimestamp": "2026-11-25T10:05:31Z",
+            },
+            {
+                "card": critical["uuid"],
+                "outcome": "overridden",
+                "overrideReason": {"reason": reason, "userComment": "seen"},
+                "outcomeTimestamp": "2026-11-25T10:06:00Z",
+            },
+        ]
+    }
+    response = client.post(f"{PATIENT_VIEW}/feedback", json=feedback)
+    assert response.status_code == 200, response.text
+    records = client.get("/audit/records", params={"request_id": call["hookInstance"]}).json()["records"]
+    assert len(records) == 1
+    detail = client.get(f"/audit/records/{records[0]['id']}").json()
+    stored = detail["feedback"]
+    assert [f["outcome"] for f in stored] == ["accepted", "overridden"]
+    assert stored[0]["accepted_suggestions"] == [critical["suggestions"][0]["uuid"]]
+    assert stored[1]["override_code"] == reason["code"] and stored[1]["user_comment"] == "seen"
+    assert stored[1]["outcome_timestamp"] == "2026-11-25T10:06:00Z" and stored[1]["received_at"]
+    assert {c["uuid"] for c in detail["cards"]} == {c["uuid"] for c in cards}
+
+
+@pytest.mark.parametrize(
+    ("item", "status"),
+    [
+        ({"card": str(uuid.uuid4()), "outcome": "overridden", "outcomeTimestamp": "2026-11-25T10:00:00Z"}, 404),
+        ({"card": "CARD", "outcome": "accepted", "outcomeTimestamp": "2026-11-25T10:00:00Z"}, 400),
+        (
+            {
+                "card": "CARD",
+                "outcome": "accepted",
+                "acceptedSuggestions": [{"id": "not-a-suggestion"}],
+                "outcomeTimestamp": "2026-11-25T10:00:00Z",
+            },
+            400,
+        ),
+        ({"card": "CARD", "outcome": "overridden", "outcomeTimestamp": "yesterday"}, 400),
+        ({"card": "CARD", "outcome": "ignored", "outcomeTimestamp": "2026-11-25T10:00:00Z"}, 400),
+    ],
+    ids=["unknown-card", "accepted-without-suggestions", "foreign-suggestion", "bad-timestamp", "bad-outcome"],
+)
+def test_bad_feedback_is_refused(client, item, status):
+    cards = cards_of(client.post(PATIENT_VIEW, json=hook_call(RED_FLAG)))
+    item = {**item, "card": cards[0]["uuid"] if item["card"] == "CARD" else item["card"]}
+    response = client.post(f"{PATIENT_VIEW}/feedback", json={"feedback": [item]})
+    assert response.status_code == status, response.text
+    assert response.json()["resourceType"] == "OperationOutcome"
+
+
+def test_feedback_for_a_card_of_another_service_is_refused(client):
+    cards = cards_of(client.post(PATIENT_VIEW, json=hook_call(RED_FLAG)))
+    item = {"card": cards[0]["uuid"], "outcome": "overridden", "outcomeTimestamp": "2026-11-25T10:00:00Z"}
+    assert client.post(f"{ENCOUNTER_START}/feedback", json={"feedback": [item]}).status_code == 404
+
+
+def test_a_missing_required_screen_gives_a_warning_card_and_no_plan(client):
+    cards = cards_of(
+        client.post(PATIENT_VIEW, json=hook_call("hook-patient-view-screen-first-calf-pain-after-flight.fhir.json"))
+    )
+    warnings = [c for c in cards if c["indicator"] == "warning"]
+    assert warnings and "Wells" in warnings[0]["summary"]
+    assert "Held until this screen is recorded" in warnings[0]["detail"] and warnings[0]["overrideReasons"]
+    assert not any(c["summary"].startswith("Plan") for c in cards)
+    assert "screen_first" in warnings[0]["detail"]
+
+
+def test_no_case_content_reaches_the_log_at_info_level(server, client):
+    cards_of(client.post(PATIENT_VIEW, json=hook_call(RED_FLAG)))
+    client.post("/assess", json={"case_id": "SECRET-CASE-77", "patient": {"age": 41}})
+    log = server.log.read_text()
+    assert "served: record" in log  # the service does log each answer, by record id
+    for content in ("RUN-0719", "SECRET-CASE-77", "palpable", "Achilles", "prefetch"):
+        assert content not in log
