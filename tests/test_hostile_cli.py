@@ -87,6 +87,11 @@ except CaseError as error:
 def test_markdown_report_escapes_html_from_rules_and_vocabulary(tmp_path: Path) -> None:
     rules = tmp_path / "rules"
     shutil.copytree(REPO / "rules", rules)
+    manifest = rules / "rulebase.yaml"  # a hostile source is no bibliography key: test the escaping, not the check
+    manifest.write_text(
+        "".join(line for line in manifest.read_text(encoding="utf-8").splitlines(True) if "bibliography:" not in line),
+        encoding="utf-8",
+    )
     findings = rules / "10-findings.yaml"
     findings.write_text(
         findings.read_text(encoding="utf-8").replace(
