@@ -94,18 +94,22 @@ def test_entries_keep_the_briefs_keys_designs_and_grades(bibliography):
         assert entry.get("grade") == implied.get(entry["design"], entry.get("grade")), key
 
 
-def test_bundled_rule_base_loads_it_without_enforcing_it():
+def test_bundled_rule_base_enforces_it():
     bibliography = engine.default_engine().rulebase.bibliography
-    assert bibliography is not None and not bibliography.enforced
+    assert bibliography is not None and bibliography.enforced
     assert bibliography.entries["Seed article"].citation == SEED
     result = validate(RULES)
     assert result.exit_code == 0, result.output
 
 
 def rules_with(tmp_path: Path, file: str = "", appended: str = "") -> Path:
-    """A copy of the bundled rules, with text appended to one file."""
+    """A copy of the bundled rules whose manifest does not name the bibliography (so the check is off until a
+    test turns it on), with text appended to one file."""
     folder = tmp_path / "rules"
     shutil.copytree(RULES, folder)
+    manifest = folder / "rulebase.yaml"
+    lines = manifest.read_text(encoding="utf-8").splitlines(True)
+    manifest.write_text("".join(line for line in lines if not line.startswith("bibliography:")), encoding="utf-8")
     if file:
         with (folder / file).open("a", encoding="utf-8") as handle:
             handle.write(appended)

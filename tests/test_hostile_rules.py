@@ -20,14 +20,14 @@ SEEDED = ["finding", "compensation", "risk"]
 
 
 def rule(rule_id: str, when: list[dict], then: dict) -> dict:
-    return {"id": rule_id, "rationale": "generated for the hostile suite", "source": "test 2026", "grade": "C",
+    return {"id": rule_id, "rationale": "generated for the hostile suite", "source": "Seed article", "grade": "C",
             "when": when, "then": then}  # fmt: skip
 
 
 def rule_base(folder: Path, layers: dict[str, list[dict]]) -> Path:
     """A rule base with the bundled vocabulary and manifest and the given rules, one file per layer."""
     folder.mkdir(parents=True, exist_ok=True)
-    for name in ("rulebase.yaml", "vocabulary.yaml"):
+    for name in ("rulebase.yaml", "vocabulary.yaml", "bibliography.yaml"):
         shutil.copy(RULES / name, folder / name)
     for number, (layer, rules) in enumerate(layers.items(), start=1):
         text = yaml.safe_dump({"layer": layer, "rules": rules}, sort_keys=False)

@@ -46,7 +46,7 @@ def _chain_grades(graph: Any) -> dict[str, str]:
     return {n: grade(n) for n, d in graph.nodes(data=True) if d["type"] == "fact"}
 
 
-@settings(max_examples=400, **FAST)
+@settings(max_examples=250, **FAST)
 @given(case=CASES)
 def test_plan_is_short_numbered_and_graded_by_its_weakest_link(case: dict[str, Any]) -> None:
     result = engine.default_engine().assess(case)

@@ -181,7 +181,7 @@ def test_every_implied_conclusion_arrives_for_examples(eng: engine.Engine, path:
     _assert_matches_oracle(eng, facts_of(eng, path))
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=case_strategy())
 def test_every_implied_conclusion_arrives_for_generated_cases(case: dict[str, Any]) -> None:
     eng = engine.default_engine()

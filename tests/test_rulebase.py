@@ -210,7 +210,7 @@ def test_rule_needing_a_question_nothing_asks(rules_copy: Path) -> None:
             {
                 "id": "recommendation.reassess_dorsiflexion.orphan",
                 "rationale": "Re-measure once the lunge angle has been asked for.",
-                "source": "test",
+                "source": "Seed article",
                 "grade": "C",
                 "when": [{"finding": "limited_dorsiflexion"}, {"question": "measure_lunge_angle"}],
                 "then": {"recommendation": "reassess_dorsiflexion", "priority": 6},
@@ -257,7 +257,7 @@ def test_cycle_is_named(rules_copy: Path, rule_id: str, premise: dict[str, str])
             {
                 "id": rule_id,
                 "rationale": "Circular on purpose: a finding concluded from something it leads to.",
-                "source": "test",
+                "source": "Seed article",
                 "grade": "C",
                 "when": [premise],
                 "then": {"finding": "limited_dorsiflexion"},
