@@ -10,7 +10,7 @@ from engine.explanation import explanation_subgraph, firings_into, graph_from_no
 from engine.result import Assessment
 
 #: Where an intervention can end up, in the order `explain` looks for it.
-OUTCOMES = ("recommendation", "withheld", "blocked")
+OUTCOMES = ("recommendation", "withheld", "pending", "blocked")
 
 
 def graph_of(assessment: Assessment) -> nx.DiGraph:
@@ -52,10 +52,11 @@ def _describe_outcome(graph: nx.DiGraph, node: str) -> str:
     verdicts = {
         "recommendation": "recommended",
         "withheld": "NOT recommended: withheld because of a red flag",
+        "pending": "NOT recommended yet: held until a required screen is answered",
         "blocked": "NOT recommended: blocked by a contraindication",
     }
     if data["kind"] == "recommendation" and any(
-        graph.has_node(f"{kind}:{data['name']}:{data['side']}") for kind in ("withheld", "blocked")
+        graph.has_node(f"{kind}:{data['name']}:{data['side']}") for kind in ("withheld", "pending", "blocked")
     ):
         return f"{data['name']} ({data['side']}): proposed by the plan rules"
     return f"{data['name']} ({data['side']}): {verdicts[data['kind']]}"
