@@ -23,9 +23,16 @@ def reference_text(reference: Reference) -> str:
     return f"{reference.key} - {reference.citation} [{reference.design}{grade}]"
 
 
-def text_lines(assessment: Assessment) -> list[str]:
+def text_lines(assessment: Assessment, verbose: bool = True) -> list[str]:
+    """The list with full citations (verbose), or the numbered keys on one wrapped paragraph, so a typical
+    report still fits one screen (the full list is in --verbose, Markdown, HTML and JSON)."""
     if not assessment.references:
         return []
+    if not verbose:
+        keys = "; ".join(
+            f"[{r.number}] {r.key}" + ("" if r.citation else f" ({MISSING})") for r in assessment.references
+        )
+        return ["", f"REFERENCES (full citations with --verbose): {keys}"]
     return ["", TITLE, *(f"  {r.number}. {reference_text(r)}" for r in assessment.references)]
 
 

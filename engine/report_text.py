@@ -167,7 +167,7 @@ def render_text(assessment: Assessment, verbose: bool = False) -> str:
         out += [f"  - {SIDE_WORDS[q.side]}: {q.label}" for q in a.questions]
         out.append("")
     out.append(GRADES)
-    out += text_lines(a)
+    out += text_lines(a, verbose)
     return "\n".join(wrapped for line in out for wrapped in _wrap(line)) + "\n"
 
 

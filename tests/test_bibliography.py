@@ -227,7 +227,7 @@ def test_references_are_the_cited_sources_in_order_of_first_citation(cited):
 
 
 def test_text_and_markdown_reports_end_with_the_numbered_references(cited):
-    text, markdown = render_text(cited), render_markdown(cited)
+    text, markdown = render_text(cited, verbose=True), render_markdown(cited)  # the full list: --verbose
     seed = next(r for r in cited.references if r.key == "Seed article")
     first, last = cited.references[0], cited.references[-1]
     seed_line = f"{seed.number}. Seed article - {SEED} [practice model, C; grade C]"
