@@ -6,7 +6,7 @@ import random
 from collections.abc import Iterator
 from typing import Any
 
-from engine.vocabulary import Vocabulary
+from engine.knowledge.vocabulary import Vocabulary
 
 SIDES = ("left", "right", "both")
 

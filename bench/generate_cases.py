@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from engine.vocabulary import Vocabulary  # noqa: E402
+from engine.knowledge.vocabulary import Vocabulary  # noqa: E402
 
 SIDES = ("left", "right", "both")
 #: Mean and SD per measurement, roughly a recreational running population (about a third restricted).

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from cases import random_cases
 
 import engine
-from engine.facts import case_facts
+from engine.reasoning.facts import case_facts
 
 MIB = 1024 * 1024
 

@@ -7,10 +7,10 @@ change = engine.compare("examples/followup-RUN-0142-visit1.yaml", "examples/foll
 """
 
 from engine.api import Engine, assess, default_engine
-from engine.comparison import Comparison, compare
 from engine.errors import CaseError, KineticChainError, RuleBaseError, VisitMismatchError
-from engine.result import Assessment
+from engine.reasoning.assessment import Assessment
 from engine.version import __version__
+from engine.workflow.comparison import Comparison, compare
 
 __all__ = [
     "Assessment",

@@ -8,14 +8,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from engine.assembly import assemble
-from engine.case_loader import STDIN, parse_case_text, read_case_bytes, validate_case
-from engine.case_model import build_case_model
+from engine.case.loader import STDIN, parse_case_text, read_case_bytes, validate_case
+from engine.case.model import build_case_model
 from engine.errors import CaseError
-from engine.facts import case_facts
-from engine.reasoner import Reasoner
-from engine.result import Assessment
-from engine.rulebase import RuleBase, load_rulebase
+from engine.knowledge.rulebase import RuleBase, load_rulebase
+from engine.reasoning.assembly import assemble
+from engine.reasoning.assessment import Assessment
+from engine.reasoning.facts import case_facts
+from engine.reasoning.reasoner import Reasoner
 
 CaseInput = BaseModel | dict[str, Any] | str | Path
 

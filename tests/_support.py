@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
 import engine
-from engine.compiler import anchor_index
-from engine.reasoner import conclude
-from engine.rule_model import ANY, COMPARISONS, UNSIDED_KINDS, Condition
-from engine.rulebase import RuleBase
+from engine.knowledge.rule import ANY, COMPARISONS, UNSIDED_KINDS, Condition
+from engine.knowledge.rulebase import RuleBase
+from engine.reasoning.compiler import anchor_index
+from engine.reasoning.reasoner import conclude
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from engine.api import Engine
-from engine.rule_coverage import DEFAULT_TRACE, fired_rules
+from engine.knowledge.coverage import DEFAULT_TRACE, fired_rules
 
 #: The Gherkin step definitions, shared by every scenario module.
 pytest_plugins = ["steps_case", "steps_findings", "steps_plan", "steps_screening"]

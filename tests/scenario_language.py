@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import engine
-from engine.result import Assessment, Item
+from engine.reasoning.assessment import Assessment, Item
 
 VOCABULARY = engine.default_engine().rulebase.vocabulary
 

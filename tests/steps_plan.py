@@ -20,7 +20,7 @@ from scenario_language import (
     where_text,
 )
 
-from engine.why import graph_of
+from engine.reports.why import graph_of
 
 # --- Then: the plan -----------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from _support import EXAMPLES, RULES
 from click.testing import CliRunner
 from sqlalchemy import text
 
-from cli import main
+from engine.commands import main
 from engine.audit import Store
 
 RED_FLAG = "hook-patient-view-red-flag-achilles-rupture.fhir.json"

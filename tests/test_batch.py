@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli import main
-from engine.batch import expand_paths, report_name
+from engine.commands import main
+from engine.workflow.batch import expand_paths, report_name
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
@@ -136,7 +136,9 @@ def test_results_on_stdout_put_the_table_on_stderr():
     assert "Batch summary" in result.stderr
 
 
-@pytest.mark.skipif(importlib.util.find_spec("engine.report_html") is None, reason="engine.report_html not written yet")
+@pytest.mark.skipif(
+    importlib.util.find_spec("engine.reports.html") is None, reason="engine.reports.html not written yet"
+)
 def test_report_dir_has_one_html_per_valid_case(mixed, tmp_path):
     reports, out = tmp_path / "reports", tmp_path / "r.jsonl"
     run(str(mixed), str(EXAMPLES / "runner-left-restriction.yaml"), "--jobs", "2", "--out", str(out),

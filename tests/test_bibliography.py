@@ -13,13 +13,13 @@ from _support import EXAMPLES, RULES
 from click.testing import CliRunner
 
 import engine
-from cli import main
-from engine.bibliography import source_key, split_sources
-from engine.report_html import render_html
-from engine.report_markdown import render_markdown
-from engine.report_references import reference_text
-from engine.report_text import render_text
-from engine.rulebase import load_rulebase
+from engine.commands import main
+from engine.knowledge.bibliography import source_key, split_sources
+from engine.knowledge.rulebase import load_rulebase
+from engine.reports.html import render_html
+from engine.reports.markdown import render_markdown
+from engine.reports.references import reference_text
+from engine.reports.text import render_text
 
 SEED = "Capacity (Bend, OR). How poor ankle mobility can lead to running injuries (and how to fix it). Clinic article."
 #: How the older source strings are cited in the bibliography's keys (clinical-knowledge.md section 11).

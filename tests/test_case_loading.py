@@ -16,7 +16,7 @@ import yaml
 from _support import BAD_CASES, EXAMPLES, example_paths
 
 import engine
-from engine import case_loader
+from engine.case import loader as case_loader
 
 MANIFEST = yaml.safe_load((BAD_CASES / "expected.yaml").read_text(encoding="utf-8"))
 BAD_FILES = sorted(p for p in BAD_CASES.iterdir() if p.is_file() and p.name != "expected.yaml")

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli import main
+from engine.commands import main
 from engine.api import Engine
-from engine.comparison import classify, compare
-from engine.report_compare import render_html, render_text
+from engine.reports.compare import render_html, render_text
+from engine.workflow.comparison import classify, compare
 
 REPO = Path(__file__).resolve().parent.parent
 VISIT1 = str(REPO / "examples" / "followup-RUN-0142-visit1.yaml")

@@ -6,8 +6,8 @@ import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
 from engine.api import Engine
-from engine.comparison import Comparison, compare
 from engine.errors import VisitMismatchError
+from engine.workflow.comparison import Comparison, compare
 
 scenarios("follow_up.feature")
 

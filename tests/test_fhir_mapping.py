@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from fhir.resources.R4B.bundle import Bundle
 from hypothesis import HealthCheck, assume, given, settings
 
-from cli import main
+from engine.commands import main
 from engine import Engine
 from engine.fhir import assessment_bundle, case_to_bundle, fhir_to_case
 from engine.fhir._codes import SNOMED, UCUM, code_system

@@ -16,11 +16,11 @@ from click.testing import CliRunner
 from pydantic import BaseModel
 
 import engine
-from cli import main
-from engine.comparison import compare
+from engine.commands import main
 from engine.errors import KineticChainError, VisitMismatchError
-from engine.follow_up import follow_up_spec, interval_weeks, mcid_for, outcome_changes, overall_verdict
-from engine.follow_up_asymmetry import asymmetry_verdict
+from engine.workflow.comparison import compare
+from engine.workflow.follow_up import follow_up_spec, interval_weeks, mcid_for, outcome_changes, overall_verdict
+from engine.workflow.follow_up_asymmetry import asymmetry_verdict
 
 SPEC = follow_up_spec(engine.default_engine().rulebase.vocabulary)
 

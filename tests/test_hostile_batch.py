@@ -16,7 +16,7 @@ import pytest
 from _hostile import CASE_SECONDS, CASE_SETUP, STARTUP_SECONDS, batch_process, cli, generated_cases, python, within
 from filelock import FileLock
 
-from engine.batch import MAX_REPORT_NAME, expand_paths
+from engine.workflow.batch import MAX_REPORT_NAME, expand_paths
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "runner-left-restriction.yaml"
@@ -180,14 +180,14 @@ def test_two_batches_on_one_output_never_interleave(tmp_path: Path) -> None:
 
 POISONED_BATCH = """
 import os, signal, sys
-import engine.batch as batch
+import engine.workflow.batch as batch
 real = batch.assess_file
 def assess_file(file, engine, html=False):
     if "poison" in file:
         os.kill(os.getpid(), signal.SIGKILL)
     return real(file, engine, html)
 batch.assess_file = assess_file
-from cli import main
+from engine.commands import main
 sys.argv = ["kinetic-chain", "batch", {folder!r}, "--jobs", "2", "--out", {out!r}, "-q"]
 main()
 """
@@ -215,7 +215,7 @@ def test_a_killed_worker_fails_its_case_and_the_batch_continues(tmp_path: Path) 
 FULL_DISK_BATCH = """
 import resource, sys
 resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))
-from cli import main
+from engine.commands import main
 sys.argv = ["kinetic-chain", "batch", {folder!r}, "--jobs", "1", "--out", {out!r}, "-q"]
 main()
 """
@@ -269,7 +269,7 @@ def test_too_long_report_names_are_shortened_deterministically(tmp_path: Path) -
 FULL_DISK_ASSESS = """
 import resource, sys
 resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
-from cli import main
+from engine.commands import main
 sys.argv = ["kinetic-chain", "assess", {case!r}, "--format", "html", "-o", {out!r}]
 main()
 """

@@ -13,7 +13,7 @@ import yaml
 from _hostile import RULEBASE_SECONDS, assert_one_line_error, cli, within
 
 import engine
-from engine.compiler import KIND_BUDGET
+from engine.reasoning.compiler import KIND_BUDGET
 
 RULES = Path(__file__).resolve().parent.parent / "rules"
 SEEDED = ["finding", "compensation", "risk"]
@@ -109,7 +109,7 @@ def test_two_thousand_rules_on_one_measurement_load_and_reason_correctly(tmp_pat
     chained = [rule("compensation.generated.valgus", [{"finding": "limited_dorsiflexion"}],
                     {"compensation": "dynamic_knee_valgus", "observed": False})]  # fmt: skip
     folder = rule_base(tmp_path / "big", {"findings": findings, "compensations": chained})
-    setup = "import engine\nfrom engine.facts import case_facts"
+    setup = "import engine\nfrom engine.reasoning.facts import case_facts"
     attack = f"""
 eng = engine.Engine({str(folder)!r})
 case = eng.load_case({{"case_id": "BIG", "measurements": {{"lunge_distance_cm": {{"left": 5, "right": 20}}}}}})
@@ -149,9 +149,9 @@ def test_a_rule_base_split_into_many_rulesets_derives_exactly_what_one_ruleset_d
     same firings as the single ruleset for every example and for generated cases."""
     from _hostile import generated_cases
 
-    from engine import reasoner as reasoner_module
-    from engine.compiler import partition
-    from engine.facts import case_facts
+    from engine.reasoning import reasoner as reasoner_module
+    from engine.reasoning.compiler import partition
+    from engine.reasoning.facts import case_facts
 
     eng = engine.default_engine()
     monkeypatch.setattr(reasoner_module, "partition", lambda rules: partition(rules, 8))

@@ -13,7 +13,7 @@ import psutil
 import pytest
 from _hostile import batch_process, cli, generated_cases
 
-from engine.batch import expand_paths
+from engine.workflow.batch import expand_paths
 
 CASES = 400
 

@@ -12,7 +12,7 @@ import yaml
 from _hostile import CASE_SECONDS, CASE_SETUP, RULEBASE_SECONDS, within
 
 import engine
-from engine.case_loader import parse_case_text
+from engine.case.loader import parse_case_text
 from engine.errors import CaseError, RuleBaseError
 from engine.safe_yaml import LOADERS, Mapping, check_duplicates, load_yaml
 

@@ -13,7 +13,7 @@ from _support import RULES, case_strategy, sides_of
 from hypothesis import HealthCheck, given, settings
 
 import engine
-from engine.why import graph_of
+from engine.reports.why import graph_of
 
 CASES = case_strategy()
 FAST = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}

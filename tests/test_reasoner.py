@@ -13,10 +13,10 @@ import pytest
 from _support import EXAMPLES, example_paths
 
 import engine
-from engine.compiler import CATCH_ALL, GATE_KIND, alias, anchor_index, compile_rulebase
-from engine.facts import case_facts
-from engine.rule_model import UNSIDED_KINDS
-from engine.why import graph_of
+from engine.knowledge.rule import UNSIDED_KINDS
+from engine.reasoning.compiler import CATCH_ALL, GATE_KIND, alias, anchor_index, compile_rulebase
+from engine.reasoning.facts import case_facts
+from engine.reports.why import graph_of
 
 
 @pytest.fixture(scope="module")

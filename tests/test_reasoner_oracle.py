@@ -10,7 +10,7 @@ from _support import case_strategy, example_paths, oracle_derivation
 from hypothesis import HealthCheck, given, settings
 
 import engine
-from engine.facts import case_facts
+from engine.reasoning.facts import case_facts
 
 
 @pytest.fixture(scope="module")

@@ -15,10 +15,10 @@ import pytest
 from _support import EXAMPLES, REPO, example_paths
 
 import engine
-from engine.graph_mermaid import render_markdown_graph
-from engine.graph_svg import pruned_graph, render_svg
-from engine.report_html import render_html
-from engine.rule_model import CASE_KINDS
+from engine.knowledge.rule import CASE_KINDS
+from engine.reports.html import render_html
+from engine.reports.mermaid import render_markdown_graph
+from engine.reports.svg import pruned_graph, render_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -191,7 +191,7 @@ def test_deterministic_in_process(vocabulary) -> None:
 
 def test_deterministic_across_hash_seeds() -> None:
     code = (
-        "import hashlib, engine; from engine.report_html import render_html; e = engine.default_engine(); "
+        "import hashlib, engine; from engine.reports.html import render_html; e = engine.default_engine(); "
         "print(hashlib.sha256(render_html(e.assess('examples/contraindication-raynauds.yaml'), "
         "e.rulebase.vocabulary).encode()).hexdigest())"
     )

@@ -14,7 +14,7 @@ import yaml
 from _support import RULES
 
 import engine
-from engine.rulebase import load_rulebase
+from engine.knowledge.rulebase import load_rulebase
 
 Data = dict[str, Any]
 

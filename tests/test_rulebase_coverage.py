@@ -12,8 +12,8 @@ import yaml
 from _support import RULES
 
 import engine
-from engine.rulebase import load_rulebase
-from engine.rulebase_graph import rulebase_graph
+from engine.knowledge.graph import rulebase_graph
+from engine.knowledge.rulebase import load_rulebase
 
 RULEBASE = engine.default_engine().rulebase
 

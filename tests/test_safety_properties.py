@@ -29,8 +29,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import engine
-from engine.facts import case_facts
-from engine.why import graph_of
+from engine.reasoning.facts import case_facts
+from engine.reports.why import graph_of
 
 CASES = case_strategy()
 FAST = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}

@@ -11,7 +11,7 @@ import pytest
 from _service import Issuer, Server, hook_call, self_signed_certificate
 from click.testing import CliRunner
 
-from cli import main
+from engine.commands import main
 
 PATIENT_VIEW = "/cds-services/kinetic-chain-patient-view"
 RED_FLAG = "hook-patient-view-red-flag-achilles-rupture.fhir.json"

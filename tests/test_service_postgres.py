@@ -14,7 +14,7 @@ from _support import EXAMPLES
 from click.testing import CliRunner
 from sqlalchemy import text
 
-from cli import main
+from engine.commands import main
 from engine.audit import Store
 
 EHR = Issuer("https://ehr.example.org", "ec")

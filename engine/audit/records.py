@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from engine.audit.store import now_iso
-from engine.result import Assessment
+from engine.reasoning.assessment import Assessment
 
 
 def sha256(text: str) -> str:

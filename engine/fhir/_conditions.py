@@ -9,7 +9,7 @@ from engine.fhir._build import number
 from engine.fhir._codes import SITE_SIDES, SNOMED, SNOMED_EQUIVALENTS, code_system, extension_url
 from engine.fhir._collect import Found
 from engine.fhir.outcome import Issue
-from engine.vocabulary import Vocabulary
+from engine.knowledge.vocabulary import Vocabulary
 
 CONDITION_KINDS = {"symptom-site": "symptom_sites", "red-flag": "red_flags", "condition": "conditions"}
 INACTIVE = {"inactive", "resolved", "remission"}

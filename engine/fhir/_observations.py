@@ -18,7 +18,7 @@ from engine.fhir._codes import (
 )
 from engine.fhir._collect import Found
 from engine.fhir.outcome import Issue
-from engine.vocabulary import Vocabulary
+from engine.knowledge.vocabulary import Vocabulary
 
 USABLE_STATUS = {"final", "amended", "corrected", "preliminary"}
 PATIENT_CODES = {code: (field, unit) for field, (code, _, unit) in PATIENT_OBSERVATIONS.items()}

@@ -12,8 +12,8 @@ from typing import Any
 
 from engine.fhir._build import coding, concept, entry, fhir_id, limb_sites, stable_uuid, validated
 from engine.fhir._codes import REFERRAL_CATEGORY, SNOMED, URGENCY_PRIORITY, code_system, extension_url
-from engine.result import Assessment, Recommendation, Referral
-from engine.vocabulary import Vocabulary
+from engine.knowledge.vocabulary import Vocabulary
+from engine.reasoning.assessment import Assessment, Recommendation, Referral
 
 EXERCISE_CATEGORY = ("229065009", "Exercise therapy")
 

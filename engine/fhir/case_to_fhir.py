@@ -25,7 +25,7 @@ from engine.fhir._codes import (
     UCUM,
     extension_url,
 )
-from engine.vocabulary import Vocabulary
+from engine.knowledge.vocabulary import Vocabulary
 
 
 def _sides(side: str) -> tuple[str, ...]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from engine.fhir._build import validated
 from engine.fhir._codes import OUTCOME_LABELS, PATIENT_OBSERVATIONS, code_system
-from engine.vocabulary import Vocabulary
+from engine.knowledge.vocabulary import Vocabulary
 
 #: CodeSystem name -> (title, vocabulary section or None for the fixed observation codes).
 SYSTEMS = {

@@ -19,7 +19,7 @@ from engine.fhir._collect import Found, collect
 from engine.fhir._conditions import ConditionReader
 from engine.fhir._observations import ObservationReader
 from engine.fhir.outcome import Issue
-from engine.vocabulary import Vocabulary
+from engine.knowledge.vocabulary import Vocabulary
 
 GENDERS = ("female", "male", "other", "unknown")
 

@@ -14,9 +14,9 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from engine.audit.records import new_record
-from engine.case_loader import MAX_CASE_BYTES, parse_case_text, validate_case
+from engine.case.loader import MAX_CASE_BYTES, parse_case_text, validate_case
 from engine.errors import CaseError
-from engine.result import Assessment
+from engine.reasoning.assessment import Assessment
 from engine.service._http import JSON, Problem, json_response, parse_json, read_body
 from engine.service._work import work
 from engine.service.app import ServiceState, endpoint, state
@@ -60,8 +60,8 @@ async def assess(request: Request) -> Response:
 
 
 def _compare(service: ServiceState, body: Any, request_id: str) -> str:
-    from engine.comparison import compare as compare_visits
-    from engine.report_compare import render
+    from engine.reports.compare import render
+    from engine.workflow.comparison import compare as compare_visits
 
     if not isinstance(body, dict) or set(body) != {"before", "after"}:
         raise Problem(400, 'expected {"before": CASE, "after": CASE}', issue_code="structure")
@@ -110,7 +110,7 @@ async def health(request: Request) -> Response:
 
 
 def _report(service: ServiceState, hook_instance: str, token: str) -> str:
-    from engine.report_html import render_html
+    from engine.reports.html import render_html
 
     record = service.store.latest_for_request(hook_instance)
     if record is None or not hmac.compare_digest(record["report_token"], token):
@@ -122,7 +122,7 @@ def _report(service: ServiceState, hook_instance: str, token: str) -> str:
         log.exception("HTML report failed for record %s; serving the text report", record["id"])
         from html import escape
 
-        from engine.report_text import render_text
+        from engine.reports.text import render_text
 
         return (
             f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{escape(assessment.case_id)}</title>"

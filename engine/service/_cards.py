@@ -9,9 +9,9 @@ from typing import Any
 
 from engine.fhir.assessment_to_fhir import care_plan, flag_labels, ordered_plan, service_request
 from engine.fhir.outcome import Issue
-from engine.result import Assessment, Referral, Withheld
+from engine.knowledge.vocabulary import Vocabulary
+from engine.reasoning.assessment import Assessment, Referral, Withheld
 from engine.service.cds_models import Card
-from engine.vocabulary import Vocabulary
 
 OVERRIDE_SYSTEM = "https://kinetic-chain-cds.org/fhir/CodeSystem/override-reason"
 OVERRIDES = {

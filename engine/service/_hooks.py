@@ -17,7 +17,7 @@ from starlette.routing import Route
 
 from engine.audit.records import new_record
 from engine.audit.store import now_iso
-from engine.case_loader import MAX_CASE_BYTES, validate_case
+from engine.case.loader import MAX_CASE_BYTES, validate_case
 from engine.errors import CaseError
 from engine.fhir.outcome import Issue
 from engine.service._cards import CardContext, build_cards
@@ -131,7 +131,9 @@ def _run_hook(service_state: ServiceState, service: dict[str, Any], call: HookRe
     assessment, output, text = service_state.assess(case)
     record = new_record(case, assessment, "cds-hooks", call.hookInstance, service["id"], output, text)
     report_url = service_state.url(f"/reports/{quote(call.hookInstance, safe='')}?token={record['report_token']}")
-    ctx = CardContext(assessment, engine.rulebase.vocabulary, f"Patient/{patient_id}", report_url, tuple(issues))
+    ctx = CardContext(
+        assessment, engine.rulebase.vocabulary, f"Patient/{patient_id}", report_url, tuple(issues)
+    )
     cards = build_cards(ctx)
     response = CardsResponse.model_validate({"cards": cards}).model_dump(exclude_none=True)
     created = now_iso()

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from engine._lru import Lru
 from engine.audit.records import canonical_input, sha256
 from engine.fhir.fhir_to_case import MappedCase, fhir_to_case
-from engine.result import Assessment
+from engine.reasoning.assessment import Assessment
 
 DEFAULT_SIZE = 256
 

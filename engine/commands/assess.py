@@ -1,0 +1,204 @@
+"""`kinetic-chain assess`, `explain`, `schema` and `compare`: one case or one runner at a time."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from engine._atomic import atomic_write_text, check_folder_writable
+from engine.api import Engine
+from engine.commands._support import EPILOG, EXIT_INVALID, EXIT_NOT_FOUND, engine_of, fail, reports_errors, warn
+from engine.commands.service import record_cli_assessment
+from engine.errors import KineticChainError
+from engine.reasoning.explanation import node_link
+from engine.reports.dot import to_dot
+from engine.reports.text import render_text
+from engine.reports.why import explain as explain_item
+from engine.reports.why import render_tree
+
+REPORT_FORMATS = ("text", "json", "markdown", "html", "fhir")
+
+
+def render(assessment: Any, fmt: str, engine: Engine, verbose: bool = False) -> str:
+    if fmt == "json":
+        return assessment.to_json() + "\n"
+    if fmt == "markdown":
+        from engine.reports.markdown import render_markdown
+
+        return render_markdown(assessment)
+    if fmt == "html":
+        from engine.reports.html import render_html
+
+        return render_html(assessment, engine.rulebase.vocabulary)
+    if fmt == "fhir":
+        from engine.fhir import assessment_bundle
+
+        return (
+            json.dumps(
+                assessment_bundle(assessment, engine.rulebase.vocabulary), indent=2, ensure_ascii=False
+            )
+            + "\n"
+        )
+    return render_text(assessment, verbose=verbose)
+
+
+def _element(case: str, outcome: Any) -> dict[str, Any]:
+    """One element of the JSON array for several cases: the assessment or the refusal, with its file."""
+    if isinstance(outcome, KineticChainError):
+        problems = getattr(outcome, "problems", [(None, str(outcome))])
+        errors = [{"field": field, "message": message} for field, message in problems]
+        return {"file": case, "status": "invalid", "error": " | ".join(str(outcome).splitlines()), "errors": errors}
+    return {"file": case, **outcome.to_dict()}
+
+
+def check_output(output: str, inputs: tuple[str, ...]) -> None:
+    """Before any work: --output must not be an input (it would overwrite a case file) and its folder must be
+    writable, so a long run never ends in a report that cannot be saved."""
+    if any(case != "-" and Path(case).resolve() == Path(output).resolve() for case in inputs):
+        raise click.UsageError(f"--output {output} is also an input: it would overwrite the case file")
+    check_folder_writable(Path(output).resolve().parent, f"--output {output}")
+
+
+@click.command(epilog=EPILOG)
+@click.argument("cases", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here instead of stdout.")
+@click.option("--verbose", "-v", is_flag=True, help="Text report: every rule id, grade and source behind each item.")
+@click.option("--audit", is_flag=True, help="Also write an audit record per case to the store (--db).")
+@click.option("--db", default="kinetic-chain.sqlite3", show_default=True, help="Audit store: SQLite file or URL.")
+@click.pass_context
+@reports_errors
+def assess(
+    ctx: click.Context, cases: tuple[str, ...], fmt: str, output: str | None, verbose: bool, audit: bool, db: str
+) -> None:
+    """Assess one or more case files (YAML or JSON; '-' reads stdin).
+
+    With several cases, JSON output is an array in input order; each element carries its "file", and a bad
+    file is an element {"file", "status": "invalid", "error", "errors"} (also reported on stderr; the others
+    are still assessed, exit code 1 at the end). --output is written whole or not at all.
+
+    \b
+    Example:
+      kinetic-chain assess examples/runner-left-restriction.yaml --format json
+    """
+    if fmt == "html" and len(cases) > 1:
+        raise click.UsageError("--format html writes one page per case; use 'kinetic-chain batch --report-dir DIR'")
+    if fmt == "fhir" and len(cases) > 1:
+        raise click.UsageError("--format fhir writes one Bundle per case; assess one case at a time")
+    if output:
+        check_output(output, cases)
+    engine = engine_of(ctx)
+    outcomes: list[tuple[str, Any]] = []
+    for case in cases:
+        try:
+            valid = engine.load_case(case)
+            outcomes.append((case, engine.assess(valid)))
+            if audit:
+                record_cli_assessment(valid, outcomes[-1][1], db)
+        except KineticChainError as error:
+            warn(str(error))
+            outcomes.append((case, error))
+    results = [outcome for _case, outcome in outcomes if not isinstance(outcome, KineticChainError)]
+    if fmt == "json" and len(cases) > 1:
+        text = json.dumps([_element(case, o) for case, o in outcomes], indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "json":
+        text = json.dumps(results[0].to_dict(), indent=2, ensure_ascii=False) + "\n" if results else ""
+    else:
+        text = "\n".join(render(result, fmt, engine, verbose) for result in results)
+    if output:
+        atomic_write_text(output, text)
+    else:
+        click.echo(text, nl=False)
+    if len(results) < len(cases):
+        sys.exit(EXIT_INVALID)
+
+
+@click.command(epilog=EPILOG)
+@click.argument("case", type=click.Path(allow_dash=True))
+@click.argument("intervention")
+@click.option("--side", type=click.Choice(("left", "right", "both")), help="Only this side (default: every side).")
+@click.option(
+    "--format", "fmt", type=click.Choice(("text", "dot", "mermaid", "json")), default="text", show_default=True
+)
+@click.pass_context
+@reports_errors
+def explain(ctx: click.Context, case: str, intervention: str, side: str | None, fmt: str) -> None:
+    """Why an intervention was recommended - or why not, when it was withheld or blocked.
+
+    \b
+    Example:
+      kinetic-chain explain examples/runner-left-restriction.yaml ankle_wall_drill --side left
+    """
+    engine = engine_of(ctx)
+    if intervention not in engine.rulebase.vocabulary.interventions:
+        raise click.BadParameter(f"unknown intervention '{intervention}'", param_hint="INTERVENTION")
+    answer = explain_item(engine.assess(case), intervention, side)
+    if not answer.found:
+        fail(f"{case}: {intervention} was neither recommended, withheld nor blocked for this case", EXIT_NOT_FOUND)
+    if fmt == "text":
+        click.echo(render_tree(answer), nl=False)
+    elif fmt == "dot":
+        click.echo(to_dot(answer.subgraph(), f"why {intervention}"), nl=False)
+    elif fmt == "mermaid":
+        from engine.reports.mermaid import render_markdown_graph
+
+        click.echo(render_markdown_graph(node_link(answer.subgraph())), nl=False)
+    else:
+        payload = {
+            "intervention": intervention,
+            "targets": answer.targets,
+            "paths": answer.paths(),
+            "graph": node_link(answer.subgraph()),
+        }
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+
+
+@click.command(epilog=EPILOG)
+@click.pass_context
+def schema(ctx: click.Context) -> None:
+    """Print the case-file contract as JSON Schema.
+
+    \b
+    Example:
+      kinetic-chain schema > case.schema.json
+    """
+    click.echo(json.dumps(engine_of(ctx).case_schema, indent=2, ensure_ascii=False))
+
+
+@click.command(epilog=EPILOG)
+@click.argument("before", type=click.Path(allow_dash=True))
+@click.argument("after", type=click.Path(allow_dash=True))
+@click.option("--format", "fmt", type=click.Choice(("text", "json", "html")), default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here instead of stdout.")
+@click.pass_context
+@reports_errors
+def compare(ctx: click.Context, before: str, after: str, fmt: str, output: str | None) -> None:
+    """Compare two visits of one runner: outcomes against their MCID, measurements against their MDC, per side.
+
+    VISA-A, VISA-P, PSFS and pain severity are judged against their minimal clinically important difference
+    (better, unchanged, or worse: re-examine); each measurement against its minimal detectable change; the
+    left-right difference, with each side's own change. Visits are compared in visit_date order (a swapped
+    pair is said so on stderr and in the report). Visits of different case ids, or an invalid file, exit 1.
+    --output is written whole or not at all.
+
+    \b
+    Example:
+      kinetic-chain compare examples/followup-RUN-0142-visit1.yaml examples/followup-RUN-0142-visit2.yaml
+    """
+    from engine.reports.compare import render as render_comparison
+    from engine.workflow.comparison import compare as compare_visits
+
+    if output:
+        check_output(output, (before, after))
+    comparison = compare_visits(before, after, engine_of(ctx))
+    for warning in comparison.warnings:
+        warn(f"warning: {warning}")
+    text = render_comparison(comparison, fmt)
+    if output:
+        atomic_write_text(output, text)
+    else:
+        click.echo(text, nl=False)

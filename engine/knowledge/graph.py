@@ -1,0 +1,105 @@
+"""The whole rule base as a graph (facts and conclusions as nodes, rules as edges).
+
+Used by load-time validation (reachability, cycles), by the coverage test and by `rules graph`.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from engine.knowledge.rule import ANY, CASE_KINDS, Rule
+from engine.knowledge.rulebase import RuleBase
+
+LAYER_OF_KIND = {
+    **dict.fromkeys(CASE_KINDS, "case"),
+    "finding": "findings",
+    "compensation": "compensations",
+    "risk": "risks",
+    "presentation": "presentations",
+    "recommendation": "recommendations",
+    "question": "questions",
+    "referral": "referrals",
+    "withheld": "safety",
+    "pending": "safety",
+    "blocked": "safety",
+    "warning": "safety",
+}
+
+
+def node_id(kind: str, name: str) -> str:
+    return f"{kind}:{name}"
+
+
+def conclusion_nodes(rule: Rule) -> list[str]:
+    """The nodes a rule concludes; a safety rule concludes about each recommendation it matched."""
+    then = rule.then
+    if then.name is not None:
+        return [node_id(then.kind, then.name)]
+    target = rule.target
+    names = target.names if target is not None else [ANY]
+    return [node_id(then.kind, name) for name in names]
+
+
+def rulebase_graph(rulebase: RuleBase) -> nx.MultiDiGraph:
+    """Every vocabulary word a rule can touch, with one edge per (premise, conclusion) of each rule."""
+    graph = nx.MultiDiGraph(name=rulebase.name, version=rulebase.version, sha256=rulebase.sha256)
+    for rule in rulebase.rules:
+        for target in conclusion_nodes(rule):
+            kind, name = target.split(":", 1)
+            graph.add_node(target, kind=kind, name=name, layer=LAYER_OF_KIND[kind])
+            for condition in rule.when:
+                for name in condition.names:
+                    source = node_id(condition.kind, name)
+                    graph.add_node(source, kind=condition.kind, name=name, layer=LAYER_OF_KIND[condition.kind])
+                    graph.add_edge(
+                        source, target, key=rule.id, rule=rule.id, grade=rule.grade, negated=condition.absent
+                    )
+    return graph
+
+
+def live_rules(rulebase: RuleBase) -> set[str]:
+    """Rules that can fire for some case: every positive condition can be met by a case fact or a live rule."""
+    reachable: set[tuple[str, str]] = set()
+    live: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for rule in rulebase.rules:
+            if rule.id in live or not all(_can_hold(c.kind, c.names, reachable) for c in rule.positive):
+                continue
+            live.add(rule.id)
+            changed = True
+            for target in conclusion_nodes(rule):
+                kind, name = target.split(":", 1)
+                reachable.add((kind, name))
+                reachable.add((kind, ANY))
+    return live
+
+
+def _can_hold(kind: str, names: list[str], reachable: set[tuple[str, str]]) -> bool:
+    if kind in CASE_KINDS:
+        return True
+    return any((kind, name) in reachable for name in names)
+
+
+def with_rule_nodes(graph: nx.MultiDiGraph) -> dict:
+    """The rule-base graph in the node-link shape of an explanation (rules as nodes between their
+    premises and conclusions), so the same SVG and Mermaid renderers draw both."""
+    nodes = [
+        {"id": node, "type": "fact", "label": data["name"], **data} for node, data in sorted(graph.nodes(data=True))
+    ]
+    rules: dict[str, dict] = {}
+    edges: set[tuple[str, str]] = set()
+    for source, target, data in graph.edges(data=True):
+        rule = f"rule:{data['rule']}"
+        rules[rule] = {
+            "id": rule,
+            "type": "rule",
+            "rule": data["rule"],
+            "grade": data["grade"],
+            "layer": "rule",
+            "label": data["rule"],
+        }
+        edges |= {(source, rule), (rule, target)}
+    nodes += [rules[key] for key in sorted(rules)]
+    return {"directed": True, "nodes": nodes, "edges": [{"source": a, "target": b} for a, b in sorted(edges)]}

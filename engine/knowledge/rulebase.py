@@ -1,0 +1,161 @@
+"""Loading the rule base from rules/: parsed, validated and hashed before any case is assessed."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from engine._files import read_regular_file
+from engine.errors import RuleBaseError
+from engine.knowledge.bibliography import BIBLIOGRAPHY, Bibliography, bibliography_file, parse_bibliography
+from engine.knowledge.rule import Rule, RuleFile
+from engine.knowledge.vocabulary import Vocabulary
+from engine.safe_yaml import DuplicateKeyError, check_duplicates, parse_yaml
+
+#: Values one rule file may expand to (aliases count as what they repeat); 2,000 rules take about 50,000.
+MAX_RULE_FILE_VALUES = 1_000_000
+MANIFEST = "rulebase.yaml"
+VOCABULARY = "vocabulary.yaml"
+
+
+def bundled_rules_dir() -> Path:
+    """rules/ beside the package in a checkout, or the copy bundled into an installed wheel."""
+    package = Path(__file__).resolve().parents[1]
+    bundled = package / "_bundled_rules"
+    return bundled if bundled.is_dir() else package.parent / "rules"
+
+
+@dataclass(frozen=True)
+class RuleBase:
+    """The validated rule base, with the identity every report carries (version and SHA-256)."""
+
+    directory: Path
+    name: str
+    version: str
+    sha256: str
+    vocabulary: Vocabulary
+    rules: tuple[Rule, ...]
+    layer_of: dict[str, str] = field(repr=False)
+    file_of: dict[str, str] = field(repr=False)
+    bibliography: Bibliography | None = field(default=None, repr=False)
+
+    @cached_property
+    def by_id(self) -> dict[str, Rule]:
+        return {rule.id: rule for rule in self.rules}
+
+    def identity(self) -> dict[str, str]:
+        return {"name": self.name, "version": self.version, "sha256": self.sha256}
+
+
+def _read_yaml(path: Path, problems: list[str]) -> object:
+    try:
+        data = parse_yaml(read_regular_file(path).decode("utf-8"), MAX_RULE_FILE_VALUES, aliases=True)
+        check_duplicates(data)
+        return data
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        problems.append(f"{path.name}: cannot be read: {error}")
+    except DuplicateKeyError as error:
+        problems.append(f"{path.name}: {_rule_at(data, error.path)}{error} (at {error.path})")
+    return None
+
+
+def _rule_at(data: object, dotted: str) -> str:
+    """'<rule id>: ' for a path inside rules[N], so a duplicate key names its rule."""
+    parts = dotted.split(".")
+    if isinstance(data, dict) and len(parts) > 2 and parts[0] == "rules" and parts[1].isdigit():
+        rule = data["rules"][int(parts[1])]
+        if isinstance(rule, dict) and isinstance(rule.get("id"), str):
+            return f"{rule['id']}: "
+    return ""
+
+
+def _error_text(error: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'rule'}: {e['msg']}" for e in error.errors())
+
+
+def hash_rule_files(files: list[Path]) -> str:
+    """SHA-256 over every file's name and bytes, in name order, so any edit changes the identity."""
+    digest = hashlib.sha256()
+    for path in sorted(files, key=lambda p: p.name):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _load_bibliography(folder: Path, manifest: dict, problems: list[str]) -> tuple[Bibliography | None, Path]:
+    """The bibliography beside the rules: required and enforced when the manifest names it, read for the
+    reports' reference lists when only the default file is there, absent otherwise."""
+    name, enforced, problem = bibliography_file(manifest)
+    path = folder / name
+    if problem:
+        problems.append(problem)
+        return None, path
+    if not path.is_file():
+        if enforced:
+            problems.append(f"{MANIFEST}: bibliography: {name} does not exist in {folder}")
+        return None, path
+    data = _read_yaml(path, problems)
+    return (parse_bibliography(data, name, enforced, problems) if data is not None else None), path
+
+
+def load_rulebase(directory: Path | str | None = None) -> RuleBase:
+    """Load and validate; any structural problem is a RuleBaseError naming file and rule id."""
+    from engine.knowledge.checks import load_errors  # the checks need the loaded rules; imported here to avoid a cycle
+
+    folder = Path(directory) if directory is not None else bundled_rules_dir()
+    problems: list[str] = []
+    if not (folder / MANIFEST).is_file() or not (folder / VOCABULARY).is_file():
+        raise RuleBaseError([f"{folder}: not a rule base (needs {MANIFEST} and {VOCABULARY})"])
+    manifest = _read_yaml(folder / MANIFEST, problems)
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("version"), str):
+        raise RuleBaseError(problems or [f"{MANIFEST}: needs a text 'version' (quote it)"])
+    vocabulary = Vocabulary.load(folder / VOCABULARY)
+    bibliography, bibliography_path = _load_bibliography(folder, manifest, problems)
+    data_files = (MANIFEST, VOCABULARY, BIBLIOGRAPHY, bibliography_path.name)
+    rule_files = sorted(p for p in folder.glob("*.yaml") if p.name not in data_files)
+    rules: list[Rule] = []
+    layer_of: dict[str, str] = {}
+    file_of: dict[str, str] = {}
+    for path in rule_files:
+        data = _read_yaml(path, problems)
+        if data is None:
+            continue
+        try:
+            rule_file = RuleFile.model_validate(data)
+        except ValidationError as error:
+            problems.append(f"{path.name}: {_error_text(error)}")
+            continue
+        for index, raw in enumerate(rule_file.rules):
+            label = raw.get("id", f"rule #{index + 1}") if isinstance(raw, dict) else f"rule #{index + 1}"
+            try:
+                rule = Rule.model_validate(raw)
+            except ValidationError as error:
+                problems.append(f"{path.name}: {label}: {_error_text(error)}")
+                continue
+            if rule.id in file_of:
+                problems.append(f"{path.name}: {rule.id}: duplicate rule id (also in {file_of[rule.id]})")
+                continue
+            rules.append(rule)
+            layer_of[rule.id] = rule_file.layer
+            file_of[rule.id] = path.name
+    rulebase = RuleBase(
+        directory=folder,
+        name=str(manifest.get("name", "")),
+        version=manifest["version"],
+        sha256=hash_rule_files(
+            [folder / name for name in dict.fromkeys(data_files) if (folder / name).is_file()] + rule_files
+        ),
+        vocabulary=vocabulary,
+        rules=tuple(rules),
+        layer_of=layer_of,
+        file_of=file_of,
+        bibliography=bibliography,
+    )
+    problems += load_errors(rulebase)
+    if problems:
+        raise RuleBaseError(problems)
+    return rulebase
