@@ -47,10 +47,12 @@ class Engine:
         source = "<stdin>" if str(case) == STDIN else str(case)
         return validate_case(self.case_model, parse_case_text(read_case_bytes(case), source), source)
 
-    def assess(self, case: CaseInput) -> Assessment:
+    def assess(self, case: CaseInput, explain: bool = False) -> Assessment:
+        """The assessment of one case. With `explain`, it also carries the explanation graph and the rule
+        texts in its JSON (reports and `explain` build the graph themselves when they need it)."""
         valid = self.load_case(case)
         derivation = self.reasoner.run(case_facts(valid, self.rulebase.vocabulary))
-        return assemble(valid, derivation, self.rulebase)
+        return assemble(valid, derivation, self.rulebase, explain=explain)
 
 
 @cache

@@ -35,8 +35,8 @@ def pytest_bdd_after_scenario(request: Any, feature: Any, scenario: Any) -> None
 def _trace_rules_fired_by_scenarios() -> Iterator[None]:
     original = Engine.assess
 
-    def traced(self: Engine, case: Any) -> Any:
-        result = original(self, case)
+    def traced(self: Engine, case: Any, **options: Any) -> Any:
+        result = original(self, case, **options)
         if _current["scenario"] is not None:
             _trace[_current["scenario"]] |= fired_rules(result)
         return result

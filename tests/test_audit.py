@@ -13,8 +13,8 @@ from _support import EXAMPLES, RULES
 from click.testing import CliRunner
 from sqlalchemy import text
 
-from engine.commands import main
 from engine.audit import Store
+from engine.commands import main
 
 RED_FLAG = "hook-patient-view-red-flag-achilles-rupture.fhir.json"
 

@@ -243,7 +243,7 @@ def test_text_and_markdown_reports_end_with_the_numbered_references(cited):
 
 
 def test_the_html_report_ends_with_the_numbered_references(cited):
-    html = render_html(cited, engine.default_engine().rulebase.vocabulary)
+    html = render_html(cited)
     section = html.split('<section id="references">')[1].split("</section>")[0]
     assert html.index('<section id="references">') > html.index('<section class="explanation"')
     assert "<ol" in section and section.count("<li") == len(cited.references)

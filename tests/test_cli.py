@@ -59,7 +59,14 @@ def test_referral_comes_first_in_the_text_report() -> None:
 def test_json_for_one_case_is_an_object_and_for_several_an_array() -> None:
     one = json.loads(run("assess", EXAMPLE, "--format", "json").output)
     many = json.loads(run("assess", EXAMPLE, DVT, "--format", "json").output)
-    assert one["case_id"] == "RUN-0101" and set(one) >= {"engine_version", "rulebase", "explanation", "questions"}
+    assert one["case_id"] == "RUN-0101" and set(one) >= {"engine_version", "rulebase", "questions"}
+    assert "explanation" not in one and "rules" not in one  # the graph and rule texts only with --explain
+    explained = json.loads(run("assess", EXAMPLE, "--format", "json", "--explain").output)
+    assert {n["id"] for n in explained["explanation"]["nodes"]} >= {"finding:limited_dorsiflexion:left"}
+    assert set(explained["rules"]) == {r["rule"] for item in explained["findings"] for r in item["because"]} | {
+        r["rule"] for layer in ("presentations", "compensations", "risks", "recommendations", "withheld", "blocked",
+                                "questions", "referrals") for item in explained[layer] for r in item["because"]
+    } | {r["rule"] for r in explained["derived"]}
     assert [case["case_id"] for case in many] == ["RUN-0101", "RUN-0804"]
 
 

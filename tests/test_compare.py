@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from engine.commands import main
 from engine.api import Engine
+from engine.commands import main
 from engine.reports.compare import render_html, render_text
 from engine.workflow.comparison import classify, compare
 

@@ -17,8 +17,8 @@ from click.testing import CliRunner
 from fhir.resources.R4B.bundle import Bundle
 from hypothesis import HealthCheck, assume, given, settings
 
-from engine.commands import main
 from engine import Engine
+from engine.commands import main
 from engine.fhir import assessment_bundle, case_to_bundle, fhir_to_case
 from engine.fhir._codes import SNOMED, UCUM, code_system
 from engine.fhir.hook_request import hook_request

@@ -16,6 +16,7 @@ from _support import EXAMPLES, REPO, example_paths
 
 import engine
 from engine.knowledge.rule import CASE_KINDS
+from engine.reasoning.explanation import explanation_of
 from engine.reports.html import render_html
 from engine.reports.mermaid import render_markdown_graph
 from engine.reports.svg import pruned_graph, render_svg
@@ -41,7 +42,7 @@ def assess(name: str) -> engine.Assessment:
 
 
 def page(name: str, vocabulary) -> str:
-    return render_html(assess(name), vocabulary)
+    return render_html(assess(name))
 
 
 def node_texts(svg: str) -> dict[str, str]:
@@ -69,10 +70,10 @@ def test_page_is_self_contained(name: str, vocabulary) -> None:
 @pytest.mark.parametrize("name", EXAMPLE_IDS)
 def test_svg_parses_and_shows_every_recommendation_with_a_path_to_the_case(name: str) -> None:
     a = assess(name)
-    svg = render_svg(a.explanation, a.case_id)
+    svg = render_svg(explanation_of(a), a.case_id)
     root = parse(svg)
     assert root.tag == f"{SVG}svg" and root.get("viewBox") and root.get("width") == "100%"
-    graph = pruned_graph(a.explanation)
+    graph = pruned_graph(explanation_of(a))
     texts = node_texts(svg)
     assert set(texts) == set(graph.nodes)
     case_facts = [n for n, d in graph.nodes(data=True) if d["type"] == "fact" and d["layer"] == "case"]
@@ -90,7 +91,7 @@ def test_svg_parses_and_shows_every_recommendation_with_a_path_to_the_case(name:
 
 @pytest.mark.parametrize("name", EXAMPLE_IDS)
 def test_svg_drops_case_facts_no_rule_used(name: str) -> None:
-    explanation = assess(name).explanation
+    explanation = explanation_of(assess(name))
     graph = pruned_graph(explanation)
     full = {n["id"] for n in explanation["nodes"]}
     dropped = full - set(graph.nodes)
@@ -123,7 +124,7 @@ def test_no_banner_without_referral(vocabulary) -> None:
 def test_blocked_and_withheld_reasons(vocabulary) -> None:
     a = assess("contraindication-raynauds.yaml")
     assert a.blocked
-    html = render_html(a, vocabulary)
+    html = render_html(a)
     section = html[html.index('id="not-recommended"') : html.index('id="questions"')]
     for item in a.blocked:
         assert item.label.replace("(", "") in section.replace("(", "")
@@ -131,7 +132,7 @@ def test_blocked_and_withheld_reasons(vocabulary) -> None:
             assert rule in section.replace("<wbr>", "")
     assert "blocked" in section and "contraindication" in section
     assert escape(vocabulary.label("condition", "raynauds")) in section
-    dvt = render_html(assess("red-flag-possible-dvt.yaml"), vocabulary)
+    dvt = render_html(assess("red-flag-possible-dvt.yaml"))
     section = dvt[dvt.index('id="not-recommended"') : dvt.index('id="questions"')]
     assert "withheld" in section and "blocked" in section
     assert escape(vocabulary.label("red_flag", "calf_swelling_warmth")) in section
@@ -147,7 +148,7 @@ def test_findings_show_values_beside_thresholds(vocabulary) -> None:
 
 def test_plan_table_and_footer(vocabulary) -> None:
     a = assess("runner-left-restriction.yaml")
-    html = render_html(a, vocabulary)
+    html = render_html(a)
     plan = html[html.index('id="plan"') : html.index('id="not-recommended"')]
     for rec in a.recommendations:
         assert rec.label.split(" (")[0] in plan
@@ -185,15 +186,15 @@ def test_deterministic_in_process(vocabulary) -> None:
     for name in ("runner-left-restriction.yaml", "contraindication-raynauds.yaml", "red-flag-possible-dvt.yaml"):
         assert page(name, vocabulary) == page(name, vocabulary)
         a = assess(name)
-        assert render_svg(a.explanation) == render_svg(assess(name).explanation)
-        assert render_markdown_graph(a.explanation) == render_markdown_graph(assess(name).explanation)
+        assert render_svg(explanation_of(a)) == render_svg(explanation_of(assess(name)))
+        assert render_markdown_graph(explanation_of(a)) == render_markdown_graph(explanation_of(assess(name)))
 
 
 def test_deterministic_across_hash_seeds() -> None:
     code = (
         "import hashlib, engine; from engine.reports.html import render_html; e = engine.default_engine(); "
-        "print(hashlib.sha256(render_html(e.assess('examples/contraindication-raynauds.yaml'), "
-        "e.rulebase.vocabulary).encode()).hexdigest())"
+        "print(hashlib.sha256(render_html(e.assess('examples/contraindication-raynauds.yaml'))"
+        ".encode()).hexdigest())"
     )
     digests = set()
     for seed in ("1", "2"):
@@ -203,18 +204,18 @@ def test_deterministic_across_hash_seeds() -> None:
         )
         digests.add(out.stdout.strip())
     a = engine.assess(EXAMPLES / "contraindication-raynauds.yaml")
-    here = hashlib.sha256(render_html(a, engine.default_engine().rulebase.vocabulary).encode()).hexdigest()
+    here = hashlib.sha256(render_html(a).encode()).hexdigest()
     assert digests == {here}
 
 
 def test_mermaid_block() -> None:
     a = assess("red-flag-achilles-rupture.yaml")
-    text = render_markdown_graph(a.explanation)
+    text = render_markdown_graph(explanation_of(a))
     lines = text.splitlines()
     assert lines[0] == "```mermaid" and lines[1] == "flowchart LR" and lines[-1] == "```"
     assert any(line.strip().startswith("subgraph L_case") for line in lines)
     assert any(line.strip().startswith("subgraph L_referrals") for line in lines)
-    graph = pruned_graph(a.explanation)
+    graph = pruned_graph(explanation_of(a))
     rules = {d["rule"] for _, d in graph.nodes(data=True) if d["type"] == "rule"}
     labels = set(re.findall(r'-->\|"([^"]+) \[[ABC]\]"\|', text))
     assert labels == rules
@@ -227,7 +228,7 @@ def test_empty_assessment_renders(vocabulary) -> None:
         {"case_id": "NORMAL-1", "measurements": {"lunge_distance_cm": {"left": 12, "right": 12}}}
     )
     assert not a.items()
-    parse(render_svg(a.explanation))
-    html = render_html(a, vocabulary)
+    parse(render_svg(explanation_of(a)))
+    html = render_html(a)
     assert "<svg" in html and "nothing to explain" in html
-    assert "```mermaid" in render_markdown_graph(a.explanation)
+    assert "```mermaid" in render_markdown_graph(explanation_of(a))

@@ -29,6 +29,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import engine
+from engine.reasoning.explanation import explanation_of
 from engine.reasoning.facts import case_facts
 from engine.reports.why import graph_of
 
@@ -185,7 +186,7 @@ def test_no_recommendation_has_a_blocking_condition_present(case: dict[str, Any]
     eng = _engine()
     result = eng.assess(case)
     case_keys = {(f["kind"], f["name"], f["side"]) for f in case_facts(eng.load_case(case), eng.rulebase.vocabulary)}
-    derived = {(n["kind"], n["name"], n["side"]) for n in result.explanation["nodes"] if n["type"] == "fact"}
+    derived = {(n["kind"], n["name"], n["side"]) for n in explanation_of(result)["nodes"] if n["type"] == "fact"}
     for recommendation in result.recommendations:
         for side in sides_of(recommendation.side):
             for rule_id, targets, others in BLOCKING:
@@ -220,7 +221,7 @@ def test_every_outcome_is_explained_from_case_facts(case: dict[str, Any]) -> Non
             assert sources, f"{node} has no path from a case fact"
             source = min(sources)
             assert len(nx.shortest_path(graph, source, node)) >= 3  # fact -> rule -> conclusion at least
-    assert set(result.explanation) >= {"nodes", "edges"}
+    assert set(explanation_of(result)) >= {"nodes", "edges"}
 
 
 # --- (d) and (e) -----------------------------------------------------------------------------------------

@@ -14,8 +14,8 @@ from fhir.resources.R4B import get_fhir_model_class
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.commands import main
 from engine.case.loader import MAX_CASE_BYTES
+from engine.commands import main
 
 server, client = module_server("api")
 

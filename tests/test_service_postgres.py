@@ -14,8 +14,8 @@ from _support import EXAMPLES
 from click.testing import CliRunner
 from sqlalchemy import text
 
-from engine.commands import main
 from engine.audit import Store
+from engine.commands import main
 
 EHR = Issuer("https://ehr.example.org", "ec")
 PATIENT_VIEW = "/cds-services/kinetic-chain-patient-view"

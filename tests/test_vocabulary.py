@@ -135,7 +135,7 @@ def test_whole_numbers_stay_whole_and_extensions_come_back_unchanged() -> None:
     assert result["patient"] == {"age": 55, "sex": "female", "weekly_km": 25}
     assert result["extensions"] == {"mrn": "000123", "clinician": {"name": "A. Physio", "role": "physiotherapist"}}
     measured = engine.assess({"case_id": "W-1", "measurements": {"lunge_distance_cm": {"left": 7, "right": 11}}})
-    values = [e.value for f in measured.findings for e in f.evidence if e.name == "lunge_distance_cm"]
+    values = [e.value for f in measured.findings for e in measured.evidence(f) if e.name == "lunge_distance_cm"]
     assert values == [7] and isinstance(values[0], int), values
     assert '"value": 7,' in measured.to_json() or '"value": 7\n' in measured.to_json()
 

@@ -33,15 +33,12 @@ def render(assessment: Any, fmt: str, engine: Engine, verbose: bool = False) -> 
     if fmt == "html":
         from engine.reports.html import render_html
 
-        return render_html(assessment, engine.rulebase.vocabulary)
+        return render_html(assessment)
     if fmt == "fhir":
         from engine.fhir import assessment_bundle
 
         return (
-            json.dumps(
-                assessment_bundle(assessment, engine.rulebase.vocabulary), indent=2, ensure_ascii=False
-            )
-            + "\n"
+            json.dumps(assessment_bundle(assessment, engine.rulebase.vocabulary), indent=2, ensure_ascii=False) + "\n"
         )
     return render_text(assessment, verbose=verbose)
 
@@ -68,12 +65,22 @@ def check_output(output: str, inputs: tuple[str, ...]) -> None:
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here instead of stdout.")
 @click.option("--verbose", "-v", is_flag=True, help="Text report: every rule id, grade and source behind each item.")
+@click.option(
+    "--explain", is_flag=True, help="JSON: include the explanation graph and the text of every rule that fired."
+)
 @click.option("--audit", is_flag=True, help="Also write an audit record per case to the store (--db).")
 @click.option("--db", default="kinetic-chain.sqlite3", show_default=True, help="Audit store: SQLite file or URL.")
 @click.pass_context
 @reports_errors
 def assess(
-    ctx: click.Context, cases: tuple[str, ...], fmt: str, output: str | None, verbose: bool, audit: bool, db: str
+    ctx: click.Context,
+    cases: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    verbose: bool,
+    explain: bool,
+    audit: bool,
+    db: str,
 ) -> None:
     """Assess one or more case files (YAML or JSON; '-' reads stdin).
 
@@ -96,7 +103,7 @@ def assess(
     for case in cases:
         try:
             valid = engine.load_case(case)
-            outcomes.append((case, engine.assess(valid)))
+            outcomes.append((case, engine.assess(valid, explain=explain)))
             if audit:
                 record_cli_assessment(valid, outcomes[-1][1], db)
         except KineticChainError as error:
@@ -106,7 +113,7 @@ def assess(
     if fmt == "json" and len(cases) > 1:
         text = json.dumps([_element(case, o) for case, o in outcomes], indent=2, ensure_ascii=False) + "\n"
     elif fmt == "json":
-        text = json.dumps(results[0].to_dict(), indent=2, ensure_ascii=False) + "\n" if results else ""
+        text = results[0].to_json() + "\n" if results else ""
     else:
         text = "\n".join(render(result, fmt, engine, verbose) for result in results)
     if output:

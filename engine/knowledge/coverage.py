@@ -18,7 +18,7 @@ DEFAULT_TRACE = Path("build/scenario-rule-trace.json")
 
 
 def fired_rules(assessment: Assessment) -> set[str]:
-    return {node["rule"] for node in assessment.explanation["nodes"] if node["type"] == "rule"}
+    return {reason.rule for reason in assessment.all_reasons()}
 
 
 def exercised_by_cases(engine: Engine, files: list[str]) -> tuple[dict[str, list[str]], list[str]]:

@@ -7,27 +7,14 @@ from __future__ import annotations
 
 import networkx as nx
 
-from engine.knowledge.rule import ANY, CASE_KINDS, Rule
+from engine.categories import CASE_KINDS, LAYER_OF_KIND, fact_key
+from engine.knowledge.rule import ANY, Rule
 from engine.knowledge.rulebase import RuleBase
-
-LAYER_OF_KIND = {
-    **dict.fromkeys(CASE_KINDS, "case"),
-    "finding": "findings",
-    "compensation": "compensations",
-    "risk": "risks",
-    "presentation": "presentations",
-    "recommendation": "recommendations",
-    "question": "questions",
-    "referral": "referrals",
-    "withheld": "safety",
-    "pending": "safety",
-    "blocked": "safety",
-    "warning": "safety",
-}
 
 
 def node_id(kind: str, name: str) -> str:
-    return f"{kind}:{name}"
+    """A vocabulary word's node: the key of its fact on no particular limb."""
+    return fact_key(kind, name, "none")
 
 
 def conclusion_nodes(rule: Rule) -> list[str]:

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from engine.categories import (  # noqa: F401 - the kinds a rule may name, re-exported for rule tools
+    ACTING_KINDS,
+    CASE_KINDS,
+    COMPARISONS,
+    CONCLUSION_KINDS,
+    CONDITION_KINDS,
+    DERIVED_KINDS,
+    NUMERIC_KINDS,
+    UNSIDED_KINDS,
+)
 from engine.numbers import number_text
 
-#: Kinds of fact a condition can name. Case facts come from the case file; the others are concluded by rules.
-CASE_KINDS = ("limb", "patient", "measurement", "sign", "symptom", "screen", "red_flag", "condition")
-DERIVED_KINDS = ("finding", "compensation", "risk", "presentation", "recommendation", "question", "referral")
-CONDITION_KINDS = CASE_KINDS + DERIVED_KINDS
-#: Kinds a rule can conclude. withheld, pending, blocked and warning act on a recommendation the rule matched;
-#: a rule of the patient layer may conclude a derived condition (age_under_16, acute_injury_72h).
-ACTING_KINDS = ("withheld", "pending", "blocked", "warning")
-CONCLUSION_KINDS = ("condition", *DERIVED_KINDS, *ACTING_KINDS)
-#: Facts that belong to the patient rather than to a limb (they join any side).
-UNSIDED_KINDS = ("condition", "patient")
-#: Kinds whose facts carry a number (`value`) that below/at_most/at_least/above compare.
-NUMERIC_KINDS = ("measurement", "patient", "screen")
-COMPARISONS = {"below": "$lt", "at_most": "$lte", "at_least": "$gte", "above": "$gt"}
 #: v1 rule files said `urgent`; it means same day (brief v2 section 1).
 URGENCY_ALIASES = {"urgent": "same_day"}
 ANY = "any"
@@ -205,11 +203,11 @@ class Conclusion(BaseModel):
             raise ValueError("a referral needs an urgency, and only a referral has one")
         return self
 
-    @property
+    @cached_property
     def kind(self) -> str:
         return next(kind for kind in CONCLUSION_KINDS if getattr(self, kind) not in (None, False))
 
-    @property
+    @cached_property
     def name(self) -> str | None:
         """The vocabulary word concluded; None where the rule acts on the recommendation it matched."""
         value = getattr(self, self.kind)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
+
+from engine.categories import ACTING_KINDS
+from engine.numbers import number_text
 
 Grade = Literal["A", "B", "C"]
 ItemSide = Literal["left", "right", "both"]
@@ -13,17 +15,46 @@ Status = Literal["refer_urgently", "screen_first", "refer", "plan", "no_action"]
 Urgency = Literal["emergency", "same_day", "soon", "routine"]
 
 
+#: The Assessment's lists of items, in report order.
+ITEM_LAYERS = (
+    "referrals", "presentations", "findings", "compensations", "risks", "recommendations", "withheld", "blocked",
+    "questions",
+)  # fmt: skip
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
 class Evidence(_Frozen):
-    """A case fact an item rests on, e.g. lunge_distance_cm on the left = 6.5."""
+    """A case fact an item rests on, e.g. lunge_distance_cm on the left = 6.5, with its key and label."""
 
+    key: str
     kind: str
     name: str
     side: str
+    label: str
     value: int | float | str | None = None  # whole numbers stay whole; a screen's result is a word
+    unit: str | None = None
+
+
+class Reason(_Frozen):
+    """One rule firing behind an item: the rule, its grade, the fact it concluded and the facts it matched
+    (by key: case facts are in Assessment.facts, concluded facts are reasons' `fact`)."""
+
+    rule: str
+    grade: Grade
+    fact: str
+    premises: list[str]
+
+
+class RuleText(_Frozen):
+    """What a clinician reads about a rule that fired, once per assessment (items refer to it by id)."""
+
+    grade: Grade
+    source: str
+    rationale: str
+    contradicted_by: list[str] = []
 
 
 class Item(_Frozen):
@@ -35,13 +66,29 @@ class Item(_Frozen):
     grade: Grade
     chain_grade: Grade
     source: str
-    rules: list[str]
-    evidence: list[Evidence]
+    because: list[Reason]
     contradicted_by: list[str] = []  # sources that found against a link this item rests on
+
+    @property
+    def rules(self) -> list[str]:
+        """The ids of the rules behind the item, sorted."""
+        return sorted({reason.rule for reason in self.because})
+
+
+class Threshold(_Frozen):
+    """A cut-off a finding's rule tested, with the value measured: e.g. lunge_distance_cm (left) 6.5 below 9."""
+
+    measurement: str
+    side: str
+    value: int | float
+    test: Literal["below", "at_most", "at_least", "above"]
+    threshold: int | float
+    rule: str
 
 
 class Finding(Item):
     qualifiers: list[str] = []
+    thresholds: list[Threshold] = []
 
 
 class Compensation(Item):
@@ -136,29 +183,74 @@ class Assessment(_Frozen):
     omitted: list[str] = []  # optional items beyond the four a plan shows (brief section 9)
     case: dict[str, Any] = {}
     extensions: dict[str, Any] | None = None
-    explanation: dict[str, Any]
+    #: the facts read from the case (with their values and labels), in key order
+    facts: list[Evidence] = []
+    #: firings into facts that are not items (a derived patient condition such as age_under_16)
+    derived: list[Reason] = []
+    #: the label of every clinical word the items name besides their own (red flags, conditions, alternatives)
+    labels: dict[str, str] = {}
     references: list[Reference] = []
+    #: the text of every rule that fired, by id (in JSON only with explain: items carry the ids)
+    rules: dict[str, RuleText] = {}
+    #: the explanation graph as node-link JSON: only when asked for (`--explain`), built from the above
+    explanation: dict[str, Any] | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
+    def to_dict(self, explain: bool | None = None) -> dict[str, Any]:
+        """The JSON form as Python values (the same content as to_json)."""
+        explain = self.explanation is not None if explain is None else explain
+        if explain and self.explanation is None:
+            from engine.reasoning.explanation import with_explanation
 
-    def to_json(self, indent: int | None = 2) -> str:
-        """Deterministic JSON: field order fixed by the model, lists sorted by the engine."""
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+            return with_explanation(self).to_dict(explain=True)
+        return self.model_dump(mode="json", exclude=None if explain else {"rules", "explanation"})
+
+    def to_json(self, indent: int | None = 2, explain: bool | None = None) -> str:
+        """Deterministic JSON: field order fixed by the model, lists sorted by the engine. The rule texts
+        and the graph are included when the assessment was made with explain (or explain=True)."""
+        explain = self.explanation is not None if explain is None else explain
+        if explain and self.explanation is None:
+            from engine.reasoning.explanation import with_explanation
+
+            return with_explanation(self).to_json(indent, explain=True)
+        exclude = None if explain else {"rules", "explanation"}
+        return self.model_dump_json(indent=indent, exclude=exclude)
+
+    def all_reasons(self) -> list[Reason]:
+        """Every firing behind the assessment once (items' reasons and the derived ones), sorted."""
+        reasons = {(r.rule, r.fact, tuple(r.premises)): r for item in self.items() for r in item.because}
+        reasons.update({(r.rule, r.fact, tuple(r.premises)): r for r in self.derived})
+        return [reasons[key] for key in sorted(reasons)]
+
+    def fact_label(self, key: str) -> str:
+        """A fact as the reports print it: 'lunge_distance_cm = 6.5 (left)', 'withheld: calf_raises (left)'."""
+        kind, name, *rest = key.split(":")
+        side = rest[0] if rest else "none"
+        where = "" if side == "none" else f" ({side})"
+        if kind in ACTING_KINDS:
+            return f"{kind}: {name}{where}"
+        fact = next((f for f in self.facts if f.key == key), None)
+        if fact is None or fact.value is None:
+            return f"{name}{where}"
+        value = fact.value if isinstance(fact.value, str) else number_text(fact.value)
+        return f"{name} = {value}{where}"
+
+    def evidence(self, item: Item) -> list[Evidence]:
+        """The case facts an item rests on, through every chain of reasons back to the case, in key order."""
+        into: dict[str, list[Reason]] = {}
+        for reason in self.all_reasons():
+            into.setdefault(reason.fact, []).append(reason)
+        case = {fact.key: fact for fact in self.facts}
+        stack, seen = [reason.fact for reason in item.because], set()
+        while stack:
+            key = stack.pop()
+            if key not in seen:
+                seen.add(key)
+                stack += [p for reason in into.get(key, ()) for p in reason.premises]
+        return [case[key] for key in sorted(seen & case.keys())]
 
     def items(self) -> list[Item]:
         """Every conclusion, in report order."""
-        return [
-            *self.referrals,
-            *self.presentations,
-            *self.findings,
-            *self.compensations,
-            *self.risks,
-            *self.recommendations,
-            *self.withheld,
-            *self.blocked,
-            *self.questions,
-        ]
+        return [item for layer in ITEM_LAYERS for item in getattr(self, layer)]
 
     def recommended(self, intervention: str, side: str | None = None) -> bool:
         """Whether an intervention is in the plan (for a side, 'both' counting for either)."""

@@ -30,8 +30,6 @@ CATCH_ALL = "$catch_all"
 #: stack for a fact of that kind, is bounded by it; below every cap above (the smallest is 64).
 KIND_BUDGET = 56
 
-Action = Callable[[Rule, list[dict[str, Any]], Any], None]
-
 
 def _one_of(field: str, values: list[str]) -> dict[str, Any]:
     terms = [{field: value} for value in values]
@@ -81,7 +79,7 @@ def anchor_index(rule: Rule) -> int:
     return next(i for i, c in enumerate(rule.when) if not c.absent and c.kind not in UNSIDED_KINDS and c.side == "same")
 
 
-def compile_rule(rule: Rule, run: Callable[[Any], None]) -> dict[str, Any]:
+def compile_rule(rule: Rule) -> dict[str, Any]:
     anchor = anchor_index(rule)
     patterns: list[dict[str, Any]] = []
     if any(c.absent for c in rule.when):
@@ -92,25 +90,28 @@ def compile_rule(rule: Rule, run: Callable[[Any], None]) -> dict[str, Any]:
         condition = rule.when[index]
         name = alias(index) + ("$not" if condition.absent else "")
         patterns.append({name: compile_condition(condition, None if index == anchor else alias(anchor))})
-    return {"all": patterns, "run": run}
+    return {"all": patterns}
 
 
-def compile_rulebase(rules: tuple[Rule, ...], on_fire: Action) -> dict[str, dict[str, Any]]:
-    """The durable-rules definition of a whole rule base; on_fire(rule, premises, closure) runs per firing."""
-
-    def action_for(rule: Rule) -> Callable[[Any], None]:
-        positive = [alias(i) for i, c in enumerate(rule.when) if not c.absent]
-
-        def run(closure: Any) -> None:
-            on_fire(rule, [getattr(closure, name)._d for name in positive], closure)
-
-        return run
-
-    definition = {rule.id: compile_rule(rule, action_for(rule)) for rule in rules}
-    # Every fact must be handled or durable-rules raises MessageNotHandledException; case facts that no
-    # rule uses (a normal measurement, say) are absorbed here.
-    definition[CATCH_ALL] = {"all": [{"m": {"$ex": {"kind": 1}}}], "pri": 1000, "run": lambda closure: None}
+def compile_rulebase(rules: tuple[Rule, ...]) -> dict[str, dict[str, Any]]:
+    """The durable-rules definition of a group of rules (see partition), keyed by rule id."""
+    definition = {rule.id: compile_rule(rule) for rule in rules}
+    # Every fact must be handled or durable-rules refuses it (MessageNotHandledException), and a refused
+    # fact leaves the C engine's session memory corrupt (a crash when the state is deleted). The catch-all
+    # matches every fact, last (pri 1000); the host skips its firings without parsing them. A catch-all
+    # that never fires (a second pattern no fact matches) was tried: with several rulesets in one process
+    # it corrupts memory in durable-rules 2.0.28 too.
+    definition[CATCH_ALL] = {"all": [{"m": {"$ex": {"kind": 1}}}], "pri": 1000}
     return definition
+
+
+def with_actions(definition: dict[str, dict[str, Any]], run: Callable[[str, Any], None]) -> dict[str, Any]:
+    """The same definition for durable-rules' own Python host, which needs an action per rule:
+    run(rule_id, closure). Used by the benchmark and the tests that compare the two hosts."""
+    return {
+        rule_id: {**body, "run": (lambda closure, rule_id=rule_id: run(rule_id, closure))}
+        for rule_id, body in definition.items()
+    }
 
 
 def rule_weights(rule: Rule) -> Counter[str]:

@@ -1,101 +1,110 @@
-"""The derivation graph of one assessment: case facts -> rule firings -> conclusions (a networkx DAG).
+"""The explanation graph of one assessment, built on demand from the Assessment itself: case facts -> rule
+firings -> conclusions (a networkx DAG).
 
-It answers *why* (every path from the case facts to a conclusion, with each rule's rationale and
-grade) and *why not* (a withheld or blocked intervention is a node too, reached through the safety
-rule that withheld or blocked it).
+It answers *why* (every path from the case facts to a conclusion, with each rule's rationale and grade)
+and *why not* (a withheld or blocked intervention is a node too, reached through the safety rule that
+withheld or blocked it). Nothing here reads a rule base: the reasons, the case facts and the rule texts
+travel in the Assessment, so the graph is the same wherever the Assessment is rendered. networkx is
+imported only here, and this module only when a graph is asked for.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from engine.knowledge.graph import LAYER_OF_KIND
-from engine.knowledge.rulebase import RuleBase
-from engine.numbers import number_text
-from engine.reasoning.reasoner import Derivation
+from engine.categories import LAYER_OF_KIND, rule_node, strongest, weakest
 
-GRADE_ORDER = "ABC"  # A is the strongest
+if TYPE_CHECKING:
+    from engine.reasoning.assessment import Assessment
+
+__all__ = [
+    "case_sources",
+    "explanation_graph",
+    "explanation_of",
+    "explanation_subgraph",
+    "firings_into",
+    "graph_from_node_link",
+    "node_link",
+    "strongest",
+    "weakest",
+    "why_paths",
+    "with_explanation",
+]
 
 
-def weakest(*grades: str) -> str:
-    return max(grades, key=GRADE_ORDER.index)
+def _parts(key: str) -> tuple[str, str, str]:
+    """kind, name and side of a fact key (kind:name[:side][:observed|:expected])."""
+    kind, name, *rest = key.split(":")
+    return kind, name, rest[0] if rest else "none"
 
 
-def strongest(*grades: str) -> str:
-    return min(grades, key=GRADE_ORDER.index)
-
-
-def derivation_graph(derivation: Derivation, rulebase: RuleBase) -> nx.DiGraph:
+def explanation_graph(assessment: Assessment, texts: bool = False) -> nx.DiGraph:
+    """The derivation graph of the assessment: fact nodes (by key) and rule-firing nodes; with `texts`,
+    each rule node also carries its rationale and source (for a picture or a tree; the JSON form refers
+    to the assessment's `rules` table instead)."""
     graph = nx.DiGraph()
-    vocabulary = rulebase.vocabulary
-    for key, fact in derivation.facts.items():
+    case = {fact.key: fact for fact in assessment.facts}
+    reasons = assessment.all_reasons()
+    keys = sorted({r.fact for r in reasons} | {p for r in reasons for p in r.premises} | set(case))
+    for key in keys:
+        kind, name, side = _parts(key)
+        fact = case.get(key)
+        has_value = fact is not None and fact.value is not None
+        attributes: dict[str, Any] = {}
+        if has_value:
+            attributes["result" if isinstance(fact.value, str) else "value"] = fact.value
+        if kind == "compensation":
+            attributes["observed"] = key.endswith(":observed")
         graph.add_node(
             key,
             type="fact",
-            kind=fact["kind"],
-            name=fact["name"],
-            side=fact["side"],
-            layer=LAYER_OF_KIND[fact["kind"]],
-            label=_fact_label(fact, vocabulary),
-            **({"value": fact["value"]} if "value" in fact else {}),
-            **({"result": fact["result"]} if "result" in fact else {}),
-            **({"observed": fact["observed"]} if "observed" in fact else {}),
+            kind=kind,
+            name=name,
+            side=side,
+            layer=LAYER_OF_KIND[kind],
+            label=assessment.fact_label(key),
+            **attributes,
         )
     seen: Counter[str] = Counter()
-    for firing in sorted(set(derivation.firings), key=lambda f: (f.rule_id, f.conclusion, f.premises)):
-        rule = rulebase.by_id[firing.rule_id]
-        base = f"rule:{firing.rule_id}@{derivation.facts[firing.conclusion]['side']}"
-        seen[base] += 1
-        node = base if seen[base] == 1 else f"{base}#{seen[base]}"
+    for reason in reasons:
+        side = _parts(reason.fact)[2]
+        seen[f"{reason.rule}@{side}"] += 1
+        node = rule_node(reason.rule, side, seen[f"{reason.rule}@{side}"])
+        text = assessment.rules.get(reason.rule)
+        contradicted = bool(text and text.contradicted_by)
         graph.add_node(
             node,
             type="rule",
-            rule=rule.id,
-            grade=rule.grade,
-            link_grade="C" if rule.contradicted_by else rule.grade,  # a contradicted link weakens its chain to C
-            rationale=rule.rationale,
-            source=rule.source,
+            rule=reason.rule,
+            grade=reason.grade,
+            link_grade="C" if contradicted else reason.grade,  # a contradicted link weakens its chain to C
             layer="rule",
-            label=rule.id,
+            label=reason.rule,
+            **({"rationale": text.rationale, "source": text.source} if texts and text else {}),
         )
-        for premise in firing.premises:
+        for premise in reason.premises:
             graph.add_edge(premise, node)
-        graph.add_edge(node, firing.conclusion)
+        graph.add_edge(node, reason.fact)
     return graph
 
 
-def _fact_label(fact: dict[str, Any], vocabulary: Any) -> str:
-    kind, name = fact["kind"], fact["name"]
-    side = "" if fact["side"] == "none" else f" ({fact['side']})"
-    if kind in ("withheld", "pending", "blocked", "warning"):
-        return f"{kind}: {name}{side}"
-    value = (
-        f" = {number_text(fact['value'])}" if "value" in fact else f" = {fact['result']}" if "result" in fact else ""
-    )
-    return f"{name}{value}{side}"
+def explanation_of(assessment: Assessment) -> dict[str, Any]:
+    """The node-link explanation a picture is drawn from: the attached one, else built now (with rule texts)."""
+    if assessment.explanation is not None:
+        return assessment.explanation
+    return node_link(explanation_graph(assessment, texts=True))
+
+
+def with_explanation(assessment: Assessment) -> Assessment:
+    """The same assessment with its explanation graph attached as node-link JSON (for `--explain`)."""
+    return assessment.model_copy(update={"explanation": node_link(explanation_graph(assessment))})
 
 
 def firings_into(graph: nx.DiGraph, node: str) -> list[str]:
     return sorted(graph.predecessors(node))
-
-
-def chain_grades(graph: nx.DiGraph) -> dict[str, str]:
-    """For each fact: the weakest link of its strongest chain back to the case (case facts count as A)."""
-
-    @cache
-    def grade(node: str) -> str:
-        firings = firings_into(graph, node)
-        if not firings:
-            return "A"
-        return strongest(
-            *(weakest(graph.nodes[f]["link_grade"], *(grade(p) for p in firings_into(graph, f))) for f in firings)
-        )
-
-    return {node: grade(node) for node, data in graph.nodes(data=True) if data["type"] == "fact"}
 
 
 def case_sources(graph: nx.DiGraph, node: str) -> list[str]:
@@ -125,7 +134,7 @@ def explanation_subgraph(graph: nx.DiGraph, targets: list[str]) -> nx.DiGraph:
 
 
 def graph_from_node_link(data: dict[str, Any]) -> nx.DiGraph:
-    """The DAG back from the node-link JSON an assessment carries (the inverse of node_link)."""
+    """The DAG back from node-link JSON (the inverse of node_link)."""
     graph = nx.DiGraph()
     for node in data.get("nodes", []):
         graph.add_node(node["id"], **{k: v for k, v in node.items() if k != "id"})

@@ -19,20 +19,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from engine.categories import OPPOSITE, fact_key
 from engine.knowledge.vocabulary import SIDES, Vocabulary
 
-OPPOSITE = {"left": "right", "right": "left", "none": "none"}
 #: Derived values are rounded so that 9.7 - 8.2 is the 1.5 a clinician means, not 1.4999999999999991.
 DERIVED_DECIMALS = 6
 DEFAULT_ONSET = "gradual"
-
-
-def fact_key(kind: str, name: str, side: str, observed: bool | None = None) -> str:
-    """The stable identity of a fact: the node id in the explanation graph."""
-    key = f"{kind}:{name}" if side == "none" else f"{kind}:{name}:{side}"
-    if observed is not None:
-        key += ":observed" if observed else ":expected"
-    return key
 
 
 def make_fact(kind: str, name: str, side: str, **extra: Any) -> dict[str, Any]:

@@ -9,13 +9,12 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from durable.engine import Host
-
 from engine.knowledge.rule import UNSIDED_KINDS, Rule
 from engine.knowledge.rulebase import RuleBase
 from engine.knowledge.vocabulary import Vocabulary
-from engine.reasoning.compiler import GATE_KIND, anchor_index, compile_rulebase, partition
+from engine.reasoning.compiler import CATCH_ALL, GATE_KIND, alias, anchor_index, compile_rulebase, partition
 from engine.reasoning.facts import make_fact
+from engine.reasoning.host import Ruleset
 
 _ruleset_numbers = itertools.count(1)
 #: The only fact fields a compiled rule can test; nothing else is sent to durable-rules.
@@ -44,17 +43,6 @@ def durable_fact(fact: dict[str, Any], sid: str) -> dict[str, Any]:
     return {**sent, "sid": sid}
 
 
-class _SynchronousHost(Host):
-    """A private durable-rules host without the background dispatch threads.
-
-    Assessments assert facts and run every action synchronously; the default host's timer threads
-    (for timers and queued events, which this engine never uses) would only compete for the same states.
-    """
-
-    def _run(self) -> None:
-        return None
-
-
 @dataclass(frozen=True)
 class Firing:
     """One rule firing: which facts it matched and which fact it concluded (keys of Derivation.facts)."""
@@ -70,17 +58,24 @@ class Derivation:
 
     facts: dict[str, dict[str, Any]]
     firings: list[Firing] = field(default_factory=list)
-    error: BaseException | None = None
-    #: concluded facts not yet sent to the other rulesets: (ruleset that concluded it, fact)
-    outbox: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
-class _Ruleset:
+class _Group:
     """One durable-rules ruleset of the rule base, and the fact kinds its rules can match."""
 
-    name: str
+    ruleset: Ruleset
     kinds: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """What a firing needs to know about its rule: the rule, and where its limb anchor sits among the
+    aliases of its matched (positive) facts."""
+
+    rule: Rule
+    aliases: tuple[str, ...]
+    anchor: str
 
 
 class Reasoner:
@@ -89,22 +84,21 @@ class Reasoner:
 
     def __init__(self, rulebase: RuleBase) -> None:
         self._rulebase = rulebase
-        self._sessions: dict[str, Derivation] = {}
-        # where the limb anchor sits among each rule's matched (positive) facts
-        self._anchor_position = {
-            rule.id: [i for i, c in enumerate(rule.when) if not c.absent].index(anchor_index(rule))
+        self._sessions: set[str] = set()
+        self._rules = {
+            rule.id: _Compiled(
+                rule,
+                tuple(alias(i) for i, c in enumerate(rule.when) if not c.absent),
+                alias(anchor_index(rule)),
+            )
             for rule in rulebase.rules
         }
         self.ruleset_name = f"kinetic_chain_{next(_ruleset_numbers)}"
-        self._host = _SynchronousHost()
-        self._rulesets: list[_Ruleset] = []
-        definitions = {}
+        self._groups: list[_Group] = []
         for number, rules in enumerate(partition(rulebase.rules) or [()]):
             name = self.ruleset_name if number == 0 else f"{self.ruleset_name}_{number}"
             kinds = frozenset(c.kind for rule in rules for c in rule.when)
-            self._rulesets.append(_Ruleset(name, kinds | {GATE_KIND}))
-            definitions[name] = compile_rulebase(rules, self._on_fire_in(name))
-        self._host.register_rulesets(definitions)
+            self._groups.append(_Group(Ruleset(name, compile_rulebase(rules), skip=CATCH_ALL), kinds | {GATE_KIND}))
 
     @property
     def open_sessions(self) -> int:
@@ -113,64 +107,52 @@ class Reasoner:
 
     @property
     def ruleset_count(self) -> int:
-        return len(self._rulesets)
+        return len(self._groups)
 
     def state_exists(self, sid: str) -> bool:
         """Whether any of the rulesets holds state for this session."""
-        return any(self._has_state(ruleset.name, sid) for ruleset in self._rulesets)
-
-    def _has_state(self, ruleset: str, sid: str) -> bool:
-        try:
-            self._host.get_state(ruleset, sid)
-        except Exception:  # durable-rules raises its own error type for an unknown session
-            return False
-        return True
+        return any(group.ruleset.has_state(sid) for group in self._groups)
 
     def run(self, facts: list[dict[str, Any]], sid: str | None = None) -> Derivation:
-        """Assert the case, let the rules chain to a fixpoint, then delete the session's state."""
+        """Assert the case, let the rules chain to a fixpoint, then delete the session's state.
+
+        Rounds: every new fact goes to every ruleset that has a rule on its kind, in one batch; the
+        firings due are drained and their conclusions are the next round's new facts (case facts first,
+        then the gate: see compiler)."""
         sid = sid or uuid.uuid4().hex
         derivation = Derivation(facts={fact["key"]: fact for fact in facts})
-        self._sessions[sid] = derivation
-        sent = [durable_fact(fact, sid) for fact in facts]
-        gate = {"sid": sid, "kind": GATE_KIND, "key": GATE_KIND}
+        self._sessions.add(sid)
+        new = [*facts, {"kind": GATE_KIND, "key": GATE_KIND}]
+        concluded: list[dict[str, Any]] = []
+
+        def fire(rule_id: str, matched: dict[str, Any]) -> None:
+            self._fire(rule_id, matched, derivation, concluded)
+
         try:
-            for ruleset in self._rulesets:  # every case fact first, then the gate (see compiler)
-                self._host.assert_facts(ruleset.name, [f for f in sent if f["kind"] in ruleset.kinds] + [gate])
-            while derivation.outbox and derivation.error is None:  # conclusions travel between rulesets
-                concluded, derivation.outbox = derivation.outbox, []
-                for ruleset in self._rulesets:
-                    batch = [
-                        durable_fact(fact, sid)
-                        for origin, fact in concluded
-                        if origin != ruleset.name and fact["kind"] in ruleset.kinds
-                    ]
+            while new:
+                for group in self._groups:
+                    batch = [durable_fact(fact, sid) for fact in new if fact["kind"] in group.kinds]
                     if batch:
-                        self._host.assert_facts(ruleset.name, batch)
+                        group.ruleset.drain(group.ruleset.assert_facts(batch), fire)
+                new = concluded[:]
+                concluded.clear()
         finally:
-            del self._sessions[sid]
-            for ruleset in self._rulesets:
+            self._sessions.discard(sid)
+            for group in self._groups:
                 with contextlib.suppress(Exception):
-                    self._host.delete_state(ruleset.name, sid)
-        if derivation.error is not None:
-            raise derivation.error
+                    group.ruleset.delete_state(sid)
         return derivation
 
-    def _on_fire_in(self, ruleset: str) -> Any:
-        return lambda rule, premises, closure: self._on_fire(rule, premises, closure, ruleset)
-
-    def _on_fire(self, rule: Rule, premises: list[dict[str, Any]], closure: Any, ruleset: str) -> None:
-        derivation = self._sessions[closure.s.sid]
-        try:
-            anchor = premises[self._anchor_position[rule.id]]
-            fact = conclude(rule, premises, anchor, self._rulebase.vocabulary)
-            derivation.firings.append(Firing(rule.id, tuple(p["key"] for p in premises), fact["key"]))
-            if fact["key"] not in derivation.facts:
-                derivation.facts[fact["key"]] = fact
-                closure.assert_fact(durable_fact(fact, closure.s.sid))
-                if len(self._rulesets) > 1:
-                    derivation.outbox.append((ruleset, fact))
-        except Exception as error:  # durable-rules would swallow it into the state; keep it to re-raise
-            derivation.error = derivation.error or error
+    def _fire(
+        self, rule_id: str, matched: dict[str, Any], derivation: Derivation, concluded: list[dict[str, Any]]
+    ) -> None:
+        compiled = self._rules[rule_id]
+        premises = [matched[name] for name in compiled.aliases]
+        fact = conclude(compiled.rule, premises, matched[compiled.anchor], self._rulebase.vocabulary)
+        derivation.firings.append(Firing(rule_id, tuple(p["key"] for p in premises), fact["key"]))
+        if fact["key"] not in derivation.facts:
+            derivation.facts[fact["key"]] = fact
+            concluded.append(fact)
 
 
 def conclude(

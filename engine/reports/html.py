@@ -5,21 +5,16 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from engine.categories import COMPARISON_WORDS
 from engine.numbers import number_text
-from engine.reasoning.assessment import Assessment, Finding, Item
+from engine.reasoning.assessment import Assessment, Evidence, Finding, Item
+from engine.reasoning.explanation import explanation_of
 from engine.reports._css import CSS
 from engine.reports.case_echo import echo_html
 from engine.reports.references import html_section
 from engine.reports.svg import SVG_NS, render_svg
 from engine.reports.text import GRADES, URGENCY_TEXT, held_because
 
-SYMBOLS = {"below": "below", "at_most": "at most", "at_least": "at least", "above": "above"}
-CHECKS = {
-    "below": lambda v, b: v < b,
-    "at_most": lambda v, b: v <= b,
-    "at_least": lambda v, b: v >= b,
-    "above": lambda v, b: v > b,
-}
 STATUS_CLASS = {
     "refer_urgently": "urgent", "screen_first": "refer", "refer": "refer", "plan": "plan", "no_action": "plan"
 }  # fmt: skip
@@ -33,19 +28,9 @@ def _e(text: Any) -> str:
     return escape(str(text), quote=True)
 
 
-def _word(vocabulary: Any, kind: str, name: str) -> str:
-    try:
-        return str(vocabulary.label(kind, name))
-    except (KeyError, AttributeError, TypeError):
-        return name
-
-
-def _any_word(vocabulary: Any, name: str, kinds: tuple[str, ...]) -> str:
-    for kind in kinds:
-        label = _word(vocabulary, kind, name)
-        if label != name:
-            return label
-    return name
+def _word(a: Assessment, name: str) -> str:
+    """The label of a clinical word an item names (the assessment carries them)."""
+    return a.labels.get(name, name)
 
 
 def _grade(item: Item) -> str:
@@ -74,63 +59,37 @@ def _table(header: list[str], rows: list[list[str]], empty: str = "none") -> str
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _measure_spec(vocabulary: Any, name: str) -> tuple[str, str]:
-    data = getattr(vocabulary, "data", {})
-    for section in ("measurements", "derived_measurements"):
-        spec = data.get(section, {}).get(name)
-        if isinstance(spec, dict):
-            return str(spec.get("label", name)), str(spec.get("unit", ""))
-    return name, ""
+def _case_values(a: Assessment) -> dict[tuple[str, str], Evidence]:
+    return {(f.name, f.side): f for f in a.facts if f.kind == "measurement" and isinstance(f.value, int | float)}
 
 
-def _case_values(assessment: Assessment) -> dict[tuple[str, str], float]:
-    return {
-        (n["name"], n["side"]): float(n["value"])
-        for n in assessment.explanation.get("nodes", [])
-        if n.get("kind") == "measurement" and n.get("value") is not None
-    }
-
-
-def _thresholds(finding: Finding, measurement: str, rulebase: Any) -> list[tuple[str, float, str, str, bool]]:
-    """(comparison, bound, qualifier, rule id, fired) for each rule concluding the finding from this measurement."""
-    out = []
-    for rule in getattr(rulebase, "rules", []):
-        if rule.then.kind != "finding" or rule.then.name != finding.id:
-            continue
-        for condition in rule.when:
-            if condition.kind == "measurement" and measurement in condition.names and not condition.absent:
-                for key, bound in condition.bounds().items():
-                    out.append((key, bound, rule.then.qualifier or "", rule.id, rule.id in finding.rules))
-    return out
-
-
-def _finding_card(finding: Finding, vocabulary: Any, values: dict[tuple[str, str], float], rulebase: Any) -> str:
+def _finding_card(a: Assessment, finding: Finding, values: dict[tuple[str, str], Evidence]) -> str:
+    """The measurements behind a finding, each side's value, and the thresholds its rules tested."""
     sides = ("left", "right") if finding.side == "both" else (finding.side,)
-    measured = list(dict.fromkeys(e.name for e in finding.evidence if e.kind == "measurement"))
+    evidence = a.evidence(finding)
+    measured = list(dict.fromkeys(e.name for e in evidence if e.kind == "measurement"))
     rows = []
     for name in measured:
-        label, unit = _measure_spec(vocabulary, name)
-        limits = _thresholds(finding, name, rulebase)
-        fired = [t for t in limits if t[4]]
+        spec = next((values[(name, side)] for side in ("left", "right") if (name, side) in values), None)
+        label, unit = (spec.label, spec.unit or "") if spec else (name, "")
+        tested = [t for t in finding.thresholds if t.measurement == name]
         cells = []
         for side in ("left", "right"):
-            value = values.get((name, side))
-            if value is None:
+            fact = values.get((name, side))
+            if fact is None:
                 cells.append('<span class="none">-</span>')
                 continue
-            hit = side in sides and any(CHECKS[key](value, bound) for key, bound, *_ in fired)
+            hit = side in sides and any(t.side == side for t in tested)
             cls = "hit" if hit else ""
-            cells.append(f'<span class="nw {cls}">{_e(number_text(value))} {_e(unit)}</span>')
-        texts = []
-        for key, bound, qualifier, rule_id, was_fired in limits:
-            what = f"{qualifier} " if qualifier else ""
-            mark = "&#10003; " if was_fired else ""
-            texts.append(f"{mark}{_e(what)}{_e(SYMBOLS[key])} {_e(number_text(bound))} {_e(unit)} {_rule(rule_id)}")
+            cells.append(f'<span class="nw {cls}">{_e(number_text(fact.value))} {_e(unit)}</span>')
+        limits = dict.fromkeys((t.test, t.threshold, t.rule) for t in tested)
+        texts = [
+            f"&#10003; {_e(COMPARISON_WORDS[test])} {_e(number_text(bound))} {_e(unit)} {_rule(rule_id)}"
+            for test, bound, rule_id in limits
+        ]
         threshold = "<br>".join(texts) or '<span class="small">through another finding</span>'
         rows.append([f"{_e(label)}<br><span class='mono'>{_e(name)}</span>", *cells, threshold])
-    others = sorted(
-        {f"{_word(vocabulary, e.kind, e.name)} ({e.side})" for e in finding.evidence if e.kind != "measurement"}
-    )
+    others = sorted({f"{e.label} ({e.side})" for e in evidence if e.kind not in ("measurement", "limb")})
     qualifiers = f" &middot; {_e(', '.join(finding.qualifiers))}" if finding.qualifiers else ""
     body = _table(["Measure", "Left", "Right", "Threshold (&#10003; = rule fired)"], rows, "no measurement evidence")
     extra = f'<p class="small">Also based on: {_e("; ".join(others))}</p>' if others else ""
@@ -140,13 +99,13 @@ def _finding_card(finding: Finding, vocabulary: Any, values: dict[tuple[str, str
     )
 
 
-def _banner(a: Assessment, vocabulary: Any) -> str:
+def _banner(a: Assessment) -> str:
     if not a.referrals:
         return ""
     urgency = "urgent" if a.status == "refer_urgently" else "soon"
     items = []
     for r in a.referrals:
-        flags = ", ".join(_word(vocabulary, "red_flag", f) for f in r.red_flags) or "-"
+        flags = ", ".join(_word(a, f) for f in r.red_flags) or "-"
         items.append(
             f"<li><b>{_e(r.label)}</b> &middot; side: <b>{_e(r.side)}</b> &middot; "
             f"urgency: <b>{_e(URGENCY_TEXT[r.urgency])}</b>"
@@ -182,11 +141,11 @@ def _plan(a: Assessment) -> str:
     return _table(header, rows, "No interventions recommended.")
 
 
-def _not_recommended(a: Assessment, vocabulary: Any) -> str:
+def _not_recommended(a: Assessment) -> str:
     rows = []
     for w in a.withheld:
-        flags = ", ".join(_word(vocabulary, "red_flag", f) for f in w.red_flags)
-        blocked = ", ".join(_any_word(vocabulary, c, ("condition", "red_flag", "finding")) for c in w.also_blocked_by)
+        flags = ", ".join(_word(a, f) for f in w.red_flags)
+        blocked = ", ".join(_word(a, c) for c in w.also_blocked_by)
         reason = held_because(w) + (f". Red flags: {flags}" if flags else "")
         reason += f". Also blocked (contraindication): {blocked}" if blocked else ""
         rows.append(
@@ -200,8 +159,8 @@ def _not_recommended(a: Assessment, vocabulary: Any) -> str:
             ]
         )
     for b in a.blocked:
-        reasons = ", ".join(_any_word(vocabulary, c, ("condition", "red_flag", "finding")) for c in b.conditions) or "-"
-        alternative = _word(vocabulary, "recommendation", b.alternative) if b.alternative else None
+        reasons = ", ".join(_word(a, c) for c in b.conditions) or "-"
+        alternative = _word(a, b.alternative) if b.alternative else None
         alt = _e(alternative) if alternative else '<span class="none">no unblocked alternative in its family</span>'
         rows.append(
             [
@@ -218,15 +177,12 @@ def _not_recommended(a: Assessment, vocabulary: Any) -> str:
     )
 
 
-def render_html(assessment: Assessment, vocabulary: Any, rulebase: Any = None) -> str:
-    """One self-contained, printable HTML page for the assessment (same assessment in, same bytes out)."""
-    if rulebase is None:
-        from engine.api import default_engine
-
-        rulebase = default_engine().rulebase
+def render_html(assessment: Assessment) -> str:
+    """One self-contained, printable HTML page for the assessment: a pure function of it (same assessment
+    in, same bytes out; the thresholds shown are the ones that fired, with the values measured)."""
     a = assessment
     values = _case_values(a)
-    findings = "".join(_finding_card(f, vocabulary, values, rulebase) for f in a.findings)
+    findings = "".join(_finding_card(a, f, values) for f in a.findings)
     compensations = _table(
         ["Compensation", "Side", "Status", "Grade", "Source", "Rules"],
         [
@@ -256,7 +212,7 @@ def render_html(assessment: Assessment, vocabulary: Any, rulebase: Any = None) -
         "No open questions.",
     )
     # inline SVG in HTML needs no namespace declaration: the page then carries no URL at all
-    svg = render_svg(a.explanation, f"Why: {a.case_id}").replace(f' xmlns="{SVG_NS}"', "", 1)
+    svg = render_svg(explanation_of(a), f"Why: {a.case_id}").replace(f' xmlns="{SVG_NS}"', "", 1)
     width = svg.split('data-width="', 1)[1].split('"', 1)[0] if 'data-width="' in svg else "0"
     min_width = min(int(float(width) * 0.75), 2400)
     rb = a.rulebase
@@ -270,14 +226,14 @@ def render_html(assessment: Assessment, vocabulary: Any, rulebase: Any = None) -
         f'<h1>Kinetic-chain assessment <span class="case">{_e(a.case_id)}</span></h1>',
         f'<p class="sub">Rule-based decision support for runners &middot; rule base {_e(rb.version)}</p></div>',
         f'<div class="status {STATUS_CLASS[a.status]}">{STATUS_SHORT[a.status]}</div></header>',
-        _banner(a, vocabulary),
+        _banner(a),
         echo_html(a, _e),
         f'<section id="presentations"><h2>Working diagnoses</h2>{presentations}</section>',
         '<section id="findings"><h2>Findings</h2>',
         findings or '<p class="none">No findings.</p>',
         "</section>",
         f'<section id="plan"><h2>Plan (in priority order)</h2>{_plan(a)}</section>',
-        f'<section id="not-recommended"><h2>Withheld and blocked</h2>{_not_recommended(a, vocabulary)}</section>',
+        f'<section id="not-recommended"><h2>Withheld and blocked</h2>{_not_recommended(a)}</section>',
         f'<section id="questions"><h2>Questions</h2>{questions}</section>',
         '<section id="compensations"><h2>Compensations</h2>',
         '<p class="small">Observed = seen in this runner; expected = predicted from the restriction.</p>',

@@ -12,7 +12,6 @@ from engine.reasoning.assessment import Assessment, Item
 from engine.reports.case_echo import complaint_lines, patient_line, recorded_lines
 from engine.reports.references import markdown_lines
 from engine.reports.text import GRADES, URGENCY_TEXT, held_because, why_lines
-from engine.reports.why import graph_of
 
 
 def _md(text: object) -> str:
@@ -39,6 +38,7 @@ def _items(items: list[Item], extra: str | None = None) -> list[list[str]]:
 
 
 def render_markdown(assessment: Assessment) -> str:
+    from engine.reasoning.explanation import explanation_of
     from engine.reports.mermaid import render_markdown_graph
 
     a = assessment
@@ -63,7 +63,6 @@ def render_markdown(assessment: Assessment) -> str:
     out += ["## Risks", ""]
     out += _table(["risk", "side", "grade", "chain", "source"], _items(a.risks))
     out += ["## Plan", ""]
-    graph = graph_of(a)
     rows = [
         [
             str(r.priority),
@@ -72,7 +71,7 @@ def render_markdown(assessment: Assessment) -> str:
             r.dose,
             r.grade,
             "; ".join(r.warnings),
-            " / ".join(why_lines(graph, "recommendation", r)),
+            " / ".join(why_lines(a, "recommendation", r)),
         ]
         for r in a.recommendations
     ]
@@ -84,7 +83,7 @@ def render_markdown(assessment: Assessment) -> str:
         out += _table(["intervention", "side", "outcome", "because of", "referral / alternative"], rows)
     if a.questions:
         out += ["## Questions", ""] + [_md(f"- {q.side}: {q.label}") for q in a.questions] + [""]
-    out += ["## Explanation", "", render_markdown_graph(a.explanation), ""]
+    out += ["## Explanation", "", render_markdown_graph(explanation_of(a)), ""]
     out += [
         f"_{_md(GRADES)}_",
         "",

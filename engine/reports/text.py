@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import textwrap
 
-import networkx as nx
-
+from engine.categories import COMPARISON_SYMBOLS
 from engine.numbers import number_text
-from engine.reasoning.assessment import Assessment, Item, Withheld
+from engine.reasoning.assessment import Assessment, Finding, Item, Withheld
 from engine.reports.case_echo import complaint_lines, patient_line, recorded_lines
 from engine.reports.references import text_lines
-from engine.reports.why import graph_of
 
 GRADES = "Grades: A = review/RCT/cohort/guideline; B = cross-sectional/case-control; C = consensus/practice."
 WIDTH = 100  # a report fits a terminal of 100 columns
@@ -31,28 +29,28 @@ def held_because(item: Withheld) -> str:
     return f"{until} ({because}{referrals}{pending}){blocked}"
 
 
-def _evidence(item: Item) -> str:
+def _evidence(item: Finding) -> str:
+    """The values that crossed the finding's thresholds, e.g. 'lunge_distance_cm left 6.5 (< 9)'."""
+    tested: dict[tuple[str, str, str], list[str]] = {}
+    for t in item.thresholds:
+        where = "" if t.side == "none" else f" {t.side}"
+        bound = f"{COMPARISON_SYMBOLS[t.test]} {number_text(t.threshold)}"
+        tested.setdefault((t.measurement, where, number_text(t.value)), []).append(bound)
     return "; ".join(
-        f"{e.name}{'' if e.side == 'none' else ' ' + e.side} {number_text(e.value)}"
-        for e in item.evidence
-        if e.value is not None
+        f"{name}{where} {value} ({', '.join(dict.fromkeys(b))})" for (name, where, value), b in tested.items()
     )
 
 
-def why_lines(graph: nx.DiGraph, kind: str, item: Item) -> list[str]:
+def why_lines(a: Assessment, kind: str, item: Item) -> list[str]:
     """One line per rule that concluded the item: the rule, its grade and what it matched."""
-    sides = ("left", "right") if item.side == "both" else (item.side,)
     lines = []
-    for side in sides:
-        node = f"{kind}:{item.id}:{side}"
-        if not graph.has_node(node):
+    for reason in item.because:
+        if reason.fact.split(":", 1)[0] != kind:
             continue
-        for firing in sorted(graph.predecessors(node)):
-            data = graph.nodes[firing]
-            premises = ", ".join(graph.nodes[p]["label"] for p in sorted(graph.predecessors(firing)))
-            line = f"because {premises}  [{data['rule']}, grade {data['grade']}]"
-            if line not in lines:
-                lines.append(line)
+        premises = ", ".join(a.fact_label(p) for p in sorted(reason.premises))
+        line = f"because {premises}  [{reason.rule}, grade {reason.grade}]"
+        if line not in lines:
+            lines.append(line)
     return lines
 
 
@@ -62,9 +60,9 @@ def _item_line(item: Item, extra: str = "", verbose: bool = False) -> str:
     return f"  - {item.label} - {item.side}{extra} [grade {item.grade}; chain {item.chain_grade}]{source}"
 
 
-def _because(graph: nx.DiGraph, item: Item, verbose: bool) -> list[str]:
+def _because(a: Assessment, item: Item, verbose: bool) -> list[str]:
     """Why an item is there: every rule with its grade (verbose), else the premises once, on one line."""
-    lines = why_lines(graph, "recommendation", item)
+    lines = why_lines(a, "recommendation", item)
     if verbose:
         return [f"      {line}" for line in lines]
     premises = {p for line in lines for p in line.removeprefix("because ").split("  [")[0].split(", ")}
@@ -116,7 +114,6 @@ def _layers(a: Assessment, verbose: bool) -> list[str]:
 
 
 def _plan_lines(a: Assessment, verbose: bool) -> list[str]:
-    graph = graph_of(a)
     out = ["PLAN - core home programme first"]
     groups = [
         ("  CORE", [r for r in a.recommendations if r.core]),
@@ -126,7 +123,7 @@ def _plan_lines(a: Assessment, verbose: bool) -> list[str]:
     for title, items in groups:
         out += [title] if items else []
         for rec in items:
-            because = _because(graph, rec, verbose) if rec.role != "retest" or verbose else []
+            because = _because(a, rec, verbose) if rec.role != "retest" or verbose else []
             head = f"  {rec.priority}. {rec.label} - {rec.side} [grade {rec.grade}; chain {rec.chain_grade}]"
             out.append(head + (because[0] if because and not verbose else ""))
             out.append(f"      dose: {rec.dose}" + (f" ({rec.dose_source})" if verbose else ""))

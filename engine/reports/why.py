@@ -7,15 +7,15 @@ from dataclasses import dataclass
 import networkx as nx
 
 from engine.reasoning.assessment import Assessment
-from engine.reasoning.explanation import explanation_subgraph, firings_into, graph_from_node_link, why_paths
+from engine.reasoning.explanation import explanation_graph, explanation_subgraph, firings_into, why_paths
 
 #: Where an intervention can end up, in the order `explain` looks for it.
 OUTCOMES = ("recommendation", "withheld", "pending", "blocked")
 
 
 def graph_of(assessment: Assessment) -> nx.DiGraph:
-    """The derivation DAG back from the node-link JSON the assessment carries."""
-    return graph_from_node_link(assessment.explanation)
+    """The derivation DAG of the assessment, with each rule's rationale and source."""
+    return explanation_graph(assessment, texts=True)
 
 
 @dataclass(frozen=True)

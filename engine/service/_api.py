@@ -117,7 +117,7 @@ def _report(service: ServiceState, hook_instance: str, token: str) -> str:
         raise Problem(404, "no report for this hook instance and token", issue_code="not-found")
     assessment = Assessment.model_validate_json(record["output_json"])
     try:
-        return render_html(assessment, service.engine.rulebase.vocabulary)
+        return render_html(assessment)
     except Exception:  # the page must still show what was said: fall back to the plain-text report
         log.exception("HTML report failed for record %s; serving the text report", record["id"])
         from html import escape

@@ -131,9 +131,7 @@ def _run_hook(service_state: ServiceState, service: dict[str, Any], call: HookRe
     assessment, output, text = service_state.assess(case)
     record = new_record(case, assessment, "cds-hooks", call.hookInstance, service["id"], output, text)
     report_url = service_state.url(f"/reports/{quote(call.hookInstance, safe='')}?token={record['report_token']}")
-    ctx = CardContext(
-        assessment, engine.rulebase.vocabulary, f"Patient/{patient_id}", report_url, tuple(issues)
-    )
+    ctx = CardContext(assessment, engine.rulebase.vocabulary, f"Patient/{patient_id}", report_url, tuple(issues))
     cards = build_cards(ctx)
     response = CardsResponse.model_validate({"cards": cards}).model_dump(exclude_none=True)
     created = now_iso()

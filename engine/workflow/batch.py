@@ -99,7 +99,7 @@ def assess_file(file: str, engine: Engine, html: bool = False) -> CaseResult:
         try:
             from engine.reports.html import render_html
 
-            page = render_html(assessment, engine.rulebase.vocabulary)
+            page = render_html(assessment)
         except Exception as error:  # the case is valid; only its report failed
             report_error = f"{file}: HTML report failed ({type(error).__name__}: {one_line(error)})"
     return CaseResult(
