@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -16,6 +16,10 @@ from engine.reasoning.assembly import assemble
 from engine.reasoning.assessment import Assessment
 from engine.reasoning.facts import case_facts
 from engine.reasoning.reasoner import Reasoner
+
+if TYPE_CHECKING:
+    from engine.reports.why import Answer
+    from engine.workflow.comparison import Comparison
 
 CaseInput = BaseModel | dict[str, Any] | str | Path
 
@@ -53,6 +57,21 @@ class Engine:
         valid = self.load_case(case)
         derivation = self.reasoner.run(case_facts(valid, self.rulebase.vocabulary))
         return assemble(valid, derivation, self.rulebase, explain=explain)
+
+    def compare(self, before: CaseInput, after: CaseInput) -> Comparison:
+        """Two visits of one runner compared in visit_date order: outcomes against their MCID, measurements
+        against their MDC. Raises CaseError for an invalid case, VisitMismatchError for different case ids."""
+        from engine.workflow.comparison import compare
+
+        return compare(before, after, self)
+
+    def explain(self, case: CaseInput | Assessment, intervention: str, side: str | None = None) -> Answer:
+        """Why an intervention was recommended, or why not (withheld or blocked), for a case or an assessment
+        already made. The answer's `found` is False when the case never proposed it."""
+        from engine.reports.why import explain
+
+        assessment = case if isinstance(case, Assessment) else self.assess(case)
+        return explain(assessment, intervention, side)
 
 
 @cache

@@ -93,8 +93,7 @@ def _case_facts(b: Builder) -> list[dict[str, Any]]:
         spec = b.vocabulary.measurements.get(fact["name"]) or b.vocabulary.derived_measurements.get(fact["name"])
         unit = getattr(spec, "unit", None) if fact["kind"] == "measurement" else None
         out.append(
-            {"key": key, "kind": fact["kind"], "name": fact["name"], "side": fact["side"], "label": label}
-            | {"value": value, "unit": unit}
+            {"key": key, "label": label, "value": value, "unit": unit}
         )
     return out
 

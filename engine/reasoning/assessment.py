@@ -22,6 +22,17 @@ ITEM_LAYERS = (
 )  # fmt: skip
 
 
+#: Left out of the JSON unless it is asked for with explain: what only the explanation needs (the graph,
+#: the firings into facts that are not items, the rule texts) and the full citations (the references keep
+#: their numbers and keys). Reports rendered by the engine have all of it.
+COMPACT_EXCLUDE: dict[str, Any] = {
+    "rules": True,
+    "explanation": True,
+    "derived": True,
+    "references": {"__all__": {"citation", "design", "grade"}},
+}
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -29,13 +40,23 @@ class _Frozen(BaseModel):
 class Evidence(_Frozen):
     """A case fact an item rests on, e.g. lunge_distance_cm on the left = 6.5, with its key and label."""
 
-    key: str
-    kind: str
-    name: str
-    side: str
+    key: str  # kind:name[:side], see categories.fact_key
     label: str
     value: int | float | str | None = None  # whole numbers stay whole; a screen's result is a word
     unit: str | None = None
+
+    @property
+    def kind(self) -> str:
+        return self.key.split(":")[0]
+
+    @property
+    def name(self) -> str:
+        return self.key.split(":")[1]
+
+    @property
+    def side(self) -> str:
+        parts = self.key.split(":")
+        return parts[2] if len(parts) > 2 else "none"
 
 
 class Reason(_Frozen):
@@ -202,7 +223,7 @@ class Assessment(_Frozen):
             from engine.reasoning.explanation import with_explanation
 
             return with_explanation(self).to_dict(explain=True)
-        return self.model_dump(mode="json", exclude=None if explain else {"rules", "explanation"})
+        return self.model_dump(mode="json", exclude=None if explain else COMPACT_EXCLUDE)
 
     def to_json(self, indent: int | None = 2, explain: bool | None = None) -> str:
         """Deterministic JSON: field order fixed by the model, lists sorted by the engine. The rule texts
@@ -212,8 +233,7 @@ class Assessment(_Frozen):
             from engine.reasoning.explanation import with_explanation
 
             return with_explanation(self).to_json(indent, explain=True)
-        exclude = None if explain else {"rules", "explanation"}
-        return self.model_dump_json(indent=indent, exclude=exclude)
+        return self.model_dump_json(indent=indent, exclude=None if explain else COMPACT_EXCLUDE)
 
     def all_reasons(self) -> list[Reason]:
         """Every firing behind the assessment once (items' reasons and the derived ones), sorted."""

@@ -108,10 +108,14 @@ def compile_rulebase(rules: tuple[Rule, ...]) -> dict[str, dict[str, Any]]:
 def with_actions(definition: dict[str, dict[str, Any]], run: Callable[[str, Any], None]) -> dict[str, Any]:
     """The same definition for durable-rules' own Python host, which needs an action per rule:
     run(rule_id, closure). Used by the benchmark and the tests that compare the two hosts."""
-    return {
-        rule_id: {**body, "run": (lambda closure, rule_id=rule_id: run(rule_id, closure))}
-        for rule_id, body in definition.items()
-    }
+
+    def action_for(rule_id: str) -> Callable[[Any], None]:
+        def action(closure: Any) -> None:  # one parameter: durable-rules reads a second one as "async"
+            run(rule_id, closure)
+
+        return action
+
+    return {rule_id: {**body, "run": action_for(rule_id)} for rule_id, body in definition.items()}
 
 
 def rule_weights(rule: Rule) -> Counter[str]:
