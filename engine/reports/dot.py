@@ -6,18 +6,10 @@ import json
 
 import networkx as nx
 
-LAYER_COLOURS = {
-    "case": "#e8f1fb",
-    "findings": "#fff4d6",
-    "compensations": "#ffe3cc",
-    "presentations": "#f3dcf3",
-    "risks": "#fbd5d5",
-    "recommendations": "#dcf5e3",
-    "questions": "#ece4fb",
-    "referrals": "#ffc9c9",
-    "safety": "#f2f2f2",
-    "rule": "#ffffff",
-}
+from engine.categories import LAYERS
+
+#: layer -> fill colour (engine.categories.LAYERS)
+LAYER_COLOURS = {layer: fill for layer, (_title, _stroke, fill) in LAYERS.items()}
 
 
 def _quote(text: str) -> str:

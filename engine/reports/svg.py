@@ -13,26 +13,14 @@ from typing import Any
 
 import networkx as nx
 
+from engine.categories import LAYERS
 from engine.numbers import number_text
 from engine.reasoning.explanation import graph_from_node_link
 from engine.reports._svg_layout import Box, barycentre_order, mean, place, ranks
 from engine.reports.dot import LAYER_COLOURS
 
-#: layer -> (legend title, stroke colour); fills come from graph_export.LAYER_COLOURS.
-LAYERS = {
-    "case": ("Case facts", "#5b8ac4"),
-    "findings": ("Findings", "#c9a227"),
-    "compensations": ("Compensations", "#d9822b"),
-    "presentations": ("Presentations", "#8c3b8c"),
-    "risks": ("Risks", "#c94c4c"),
-    "recommendations": ("Recommendations", "#3f9b5f"),
-    "questions": ("Questions", "#8162c4"),
-    "referrals": ("Referrals", "#b42318"),
-    "safety": ("Safety", "#7a7a7a"),
-    "rule": ("Rule firing (id [grade])", "#9aa3b2"),
-}
-LAYER_TITLES = {layer: title for layer, (title, _) in LAYERS.items()}
-LAYER_STROKES = {layer: stroke for layer, (_, stroke) in LAYERS.items()}
+LAYER_TITLES = {layer: title for layer, (title, _stroke, _fill) in LAYERS.items()}
+LAYER_STROKES = {layer: stroke for layer, (_title, stroke, _fill) in LAYERS.items()}
 SANS = "Helvetica, Arial, 'DejaVu Sans', sans-serif"
 MONO = "Menlo, Consolas, 'DejaVu Sans Mono', monospace"
 INK = "#374151"
