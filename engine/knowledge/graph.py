@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import networkx as nx
 
+from engine.knowledge.base import RuleBase
 from engine.knowledge.rule import ANY, CASE_KINDS, Rule
-from engine.knowledge.rulebase import RuleBase
 
 LAYER_OF_KIND = {
     **dict.fromkeys(CASE_KINDS, "case"),

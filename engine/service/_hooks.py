@@ -22,8 +22,8 @@ from engine.errors import CaseError
 from engine.fhir.outcome import Issue
 from engine.service._cards import CardContext, build_cards
 from engine.service._http import Problem, json_response, model_problem, parse_json, read_body
+from engine.service._state import ServiceState, endpoint, state
 from engine.service._work import work
-from engine.service.app import ServiceState, endpoint, state
 from engine.service.cds_models import CardsResponse, FeedbackRequest, HookRequest
 
 log = logging.getLogger("kinetic_chain.service")
@@ -131,9 +131,7 @@ def _run_hook(service_state: ServiceState, service: dict[str, Any], call: HookRe
     assessment, output, text = service_state.assess(case)
     record = new_record(case, assessment, "cds-hooks", call.hookInstance, service["id"], output, text)
     report_url = service_state.url(f"/reports/{quote(call.hookInstance, safe='')}?token={record['report_token']}")
-    ctx = CardContext(
-        assessment, engine.rulebase.vocabulary, f"Patient/{patient_id}", report_url, tuple(issues)
-    )
+    ctx = CardContext(assessment, engine.rulebase.vocabulary, f"Patient/{patient_id}", report_url, tuple(issues))
     cards = build_cards(ctx)
     response = CardsResponse.model_validate({"cards": cards}).model_dump(exclude_none=True)
     created = now_iso()
