@@ -6,11 +6,11 @@ print(result.status, [r.id for r in result.recommendations])
 change = engine.compare("examples/followup-RUN-0142-visit1.yaml", "examples/followup-RUN-0142-visit2.yaml")
 """
 
-from engine.api import Engine, assess, default_engine
+from engine.api import Engine, assess, compare, default_engine
 from engine.errors import CaseError, KineticChainError, RuleBaseError, VisitMismatchError
 from engine.reasoning.assessment import Assessment
 from engine.version import __version__
-from engine.workflow.comparison import Comparison, compare
+from engine.workflow.comparison import Comparison
 
 __all__ = [
     "Assessment",

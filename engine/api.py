@@ -80,6 +80,11 @@ def default_engine() -> Engine:
     return Engine()
 
 
-def assess(case: CaseInput) -> Assessment:
+def assess(case: CaseInput, explain: bool = False) -> Assessment:
     """Assess one case (path, dict or Case) with the bundled rule base."""
-    return default_engine().assess(case)
+    return default_engine().assess(case, explain=explain)
+
+
+def compare(before: CaseInput, after: CaseInput) -> Comparison:
+    """Compare two visits with the bundled rule base (see Engine.compare)."""
+    return default_engine().compare(before, after)

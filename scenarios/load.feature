@@ -1,6 +1,6 @@
 Feature: Running load
   Load is managed whatever the ankle: a rapid increase (more than 30 %) sends volume back towards the earlier
-  level, a new runner starts low, and irritability sets the starting dose (brief v2, section 4.1).
+  level, a new runner starts low, and irritability sets the starting dose (docs/clinical-basis.md, section 4.1).
 
   Scenario: A rapid increase without symptoms is still managed
     Given a 30-year-old male runner running 52 km a week

@@ -1,6 +1,6 @@
 Feature: Findings from the ankle measurements
   The weight-bearing lunge and knee-straight / knee-bent goniometry decide whether dorsiflexion is
-  limited, on which side, how badly, and which tissue is likely to blame (clinical-knowledge.md section 2).
+  limited, on which side, how badly, and which tissue is likely to blame (docs/clinical-basis.md section 2).
 
   Scenario: A knee-to-wall distance under 9 cm is limited dorsiflexion, graded as convention
     Given a 34-year-old female runner running 45 km a week

@@ -1,8 +1,8 @@
 Feature: Ankle items matched to the pattern, preventive doses and a short plan
   With no complaint, a restricted ankle gets one mobility item matched to the restriction's pattern and,
   where a risk is shown, one preventive strength item; heavy protocols need a working diagnosis. The core
-  home programme holds at most four items, the rest is optional, and re-tests come last (clinical-knowledge
-  brief v2, sections 4.3 and 9).
+  home programme holds at most four items, the rest is optional, and re-tests come last
+  (docs/clinical-basis.md, sections 4.3 and 9).
 
   Scenario: A one-sided restriction gets a pattern-matched mobility item on that side and a re-measure
     Given a 34-year-old female runner running 45 km a week

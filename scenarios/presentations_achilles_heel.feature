@@ -1,6 +1,6 @@
 Feature: Achilles and heel presentations
   Achilles and heel pain with a consistent pattern are working diagnoses, not risks; the first-line loading
-  programme leads the plan and the ankle drill comes second (clinical-knowledge brief v2, sections 3, 4.2).
+  programme leads the plan and the ankle drill comes second (docs/clinical-basis.md, sections 3, 4.2).
 
   Scenario: A marathoner with ten weeks of Achilles pain - a diagnosis, with calf loading before the drill
     Given a 44-year-old male runner running 70 km a week

@@ -1,6 +1,6 @@
 Feature: Adolescent runners
   Under 16 the growth plates are open: heel and knee pain are apophysitis, heavy loading and contrast
-  therapy are blocked, and knee or hip pain is screened for a slipped epiphysis (brief v2, sections 7, 8).
+  therapy are blocked, and knee or hip pain is screened for a slipped epiphysis (docs/clinical-basis.md, sections 7, 8).
 
   Scenario: A 13-year-old with heel pain has calcaneal apophysitis - heel cups, not a loading protocol
     Given a 13-year-old male runner running 20 km a week

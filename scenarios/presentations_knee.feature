@@ -1,6 +1,6 @@
 Feature: Knee presentations - treated whatever the ankle
   Gradual anterior or lateral knee pain is a working diagnosis with its own first-line treatment, given
-  whatever the dorsiflexion; the ankle items come second (clinical-knowledge brief v2, sections 3, 4.2, 9).
+  whatever the dorsiflexion; the ankle items come second (docs/clinical-basis.md, sections 3, 4.2, 9).
 
   Scenario: Eight weeks of anterior knee pain after a 40 % jump in mileage, normal ankles - a real plan
     Given a 29-year-old female runner running 42 km a week

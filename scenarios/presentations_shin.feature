@@ -1,6 +1,6 @@
 Feature: Shin and ankle presentations
   Shin pain is a working diagnosis only once bone stress is screened out; an ankle injury only once the
-  Ottawa rules are negative; a sudden calf pain only once rupture and DVT are ruled out (brief v2, sections 3, 7).
+  Ottawa rules are negative; a sudden calf pain only once rupture and DVT are ruled out (docs/clinical-basis.md, sections 3, 7).
 
   Scenario: Gradual shin pain with a negative bone-stress screen is medial tibial stress syndrome
     Given a 22-year-old female runner running 50 km a week

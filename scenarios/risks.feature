@@ -2,7 +2,7 @@ Feature: Injury risks, graded honestly
   A risk is for an asymptomatic side: a symptom with a pattern is a working diagnosis instead. Risks start
   only from observed compensations or from measurements clearly past a cut-off; each carries the grade of
   its strongest rule and a chain grade set by its weakest link, and a contradicted link says
-  "contradicted: <source>" (clinical-knowledge brief v2, sections 0 and 3).
+  "contradicted: <source>" (docs/clinical-basis.md, sections 0 and 3).
 
   Scenario: A lunge angle clearly under 36.5 degrees carries a grade B patellar tendinopathy risk
     Given a 19-year-old male runner running 60 km a week

@@ -3,7 +3,7 @@ Feature: Safety - red flags, contraindications and precautions
   limb (a flag that cannot be placed on one limb covers both; a whole-patient flag such as a possible DVT
   or fever covers both legs whatever side is written). A contraindication blocks an intervention
   with its reason and, where one exists, an unblocked alternative from the same family. A precaution
-  keeps the intervention with a warning (clinical-knowledge.md sections 5 and 6).
+  keeps the intervention with a warning (docs/clinical-basis.md sections 5 and 6).
 
   # --- Red flags ------------------------------------------------------------------------------------
 

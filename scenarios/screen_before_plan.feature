@@ -1,5 +1,5 @@
 Feature: Screen before you plan - case format v2, red flags by side, urgencies and holds
-  A clinician must do certain screens before any plan is safe (clinical-knowledge brief v2, section 7).
+  A clinician must do certain screens before any plan is safe (docs/clinical-basis.md, section 7).
   When a required screen is not recorded, the engine asks for it, says SCREEN FIRST, and holds the items
   the screen would change; everything else is still given. A recorded red flag always refers; a
   whole-patient flag (a possible DVT, a cauda equina sign, chest pain, fever, weight loss) holds every

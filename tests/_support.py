@@ -1,4 +1,5 @@
-"""Shared helpers for the test modules: paths, a schema-driven case strategy and an independent oracle.
+"""Shared helpers for the test modules: paths and a schema-driven case strategy (the independent oracle of the
+reasoner is tests/_oracle.py, which imports nothing from the engine).
 
 Imported as a plain module (pytest puts tests/ on sys.path); not a conftest, so it does not collide with
 fixtures other people add.
@@ -6,7 +7,6 @@ fixtures other people add.
 
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
 from typing import Any
 
@@ -14,17 +14,13 @@ from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
 import engine
-from engine.knowledge.rule import ANY, COMPARISONS, UNSIDED_KINDS, Condition
-from engine.knowledge.rulebase import RuleBase
-from engine.reasoning.compiler import anchor_index
-from engine.reasoning.reasoner import conclude
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
 BAD_CASES = Path(__file__).resolve().parent / "bad_cases"
 RULES = REPO / "rules"
 
-#: Families a red flag withholds on its limb (clinical-knowledge.md section 5).
+#: Families a red flag withholds on its limb (docs/clinical-basis.md section 5).
 WITHHELD_FAMILIES = frozenset({"mobility", "soft_tissue", "recovery", "strength", "whole_chain", "assessment"})
 
 
@@ -116,87 +112,6 @@ def contradicts_its_screens(case: dict[str, Any]) -> bool:
 def case_strategy() -> st.SearchStrategy[dict[str, Any]]:
     """Cases generated from the engine's published case schema, exactly as `kinetic-chain schema` prints it."""
     return strategy_from_schema(engine.default_engine().case_schema).filter(lambda c: not contradicts_its_screens(c))
-
-
-# --- an independent oracle: naive forward chaining over the rule data ---------------------------------
-
-
-def _matches(condition: Condition, fact: dict[str, Any], anchor: dict[str, Any] | None) -> bool:
-    if fact["kind"] != condition.kind:
-        return False
-    if condition.names != [ANY] and fact["name"] not in condition.names:
-        return False
-    if anchor is not None and condition.kind not in UNSIDED_KINDS:
-        wanted = anchor["side"] if condition.side == "same" else anchor["opposite"]
-        if fact["side"] != wanted:
-            return False
-    for key, bound in condition.bounds().items():
-        value = fact.get("value")
-        if value is None:
-            return False
-        if not {"$lt": value < bound, "$lte": value <= bound, "$gte": value >= bound, "$gt": value > bound}[
-            COMPARISONS[key]
-        ]:
-            return False
-    if condition.observed is not None and fact.get("observed") != condition.observed:
-        return False
-    if condition.where is not None and not _where_holds(condition.where.terms(), fact):
-        return False
-    excluded = condition.not_family if isinstance(condition.not_family, list) else [condition.not_family]
-    if condition.not_family is not None and fact.get("family") in excluded:
-        return False
-    return not (condition.families and fact.get("family") not in condition.families)
-
-
-def _where_holds(terms: dict[str, Any], fact: dict[str, Any]) -> bool:
-    """A condition's `where` details, judged here by plain comparison (not through the compiler)."""
-    for name, wanted in terms.items():
-        value = fact.get(name)
-        if wanted == "absent":
-            if value is not None:
-                return False
-        elif hasattr(wanted, "bounds"):
-            checks = {"below": lambda v, b: v < b, "at_most": lambda v, b: v <= b,
-                      "at_least": lambda v, b: v >= b, "above": lambda v, b: v > b}  # fmt: skip
-            if value is None or not all(checks[k](value, b) for k, b in wanted.bounds().items()):
-                return False
-        elif isinstance(wanted, bool):
-            if value is not wanted:
-                return False
-        elif value not in (wanted if isinstance(wanted, list) else [wanted]):
-            return False
-    return True
-
-
-def oracle_derivation(facts: list[dict[str, Any]], rulebase: RuleBase) -> tuple[set[str], set[tuple]]:
-    """Every fact key and every (rule, premises, conclusion) firing the rules imply, by brute force."""
-    known = {fact["key"]: fact for fact in facts}
-    firings: set[tuple] = set()
-    changed = True
-    while changed:
-        changed = False
-        current = list(known.values())
-        for rule in rulebase.rules:
-            anchor_at = anchor_index(rule)
-            anchor_condition = rule.when[anchor_at]
-            for anchor in (f for f in current if _matches(anchor_condition, f, None)):
-                if any(any(_matches(c, f, anchor) for f in current) for c in rule.when if c.absent):
-                    continue
-                choices = [
-                    [anchor] if i == anchor_at else [f for f in current if _matches(c, f, anchor)]
-                    for i, c in enumerate(rule.when)
-                    if not c.absent
-                ]
-                for premises in itertools.product(*choices):
-                    fact = conclude(rule, list(premises), anchor, rulebase.vocabulary)
-                    firing = (rule.id, tuple(p["key"] for p in premises), fact["key"])
-                    if firing not in firings:
-                        firings.add(firing)
-                        changed = True
-                    if fact["key"] not in known:
-                        known[fact["key"]] = fact
-                        changed = True
-    return set(known), firings
 
 
 # --- the explanation graph an assessment carries ------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Records which rules each Gherkin scenario fires (build/scenario-rule-trace.json).
+"""Records which rules each Gherkin scenario fires (build/scenario-rule-trace.json beside rules/, or the file
+$KINETIC_CHAIN_TRACE names).
 
 `kinetic-chain rules coverage scenarios/` and `kinetic-chain rules show ID` read the trace, so the
 scenario suite can be grown where it is thin.
@@ -13,7 +14,8 @@ from typing import Any
 import pytest
 
 from engine.api import Engine
-from engine.knowledge.coverage import DEFAULT_TRACE, fired_rules
+from engine.knowledge.coverage import fired_rules, trace_path
+from engine.knowledge.rulebase import bundled_rules_dir
 
 #: The Gherkin step definitions, shared by every scenario module.
 pytest_plugins = ["steps_case", "steps_findings", "steps_plan", "steps_screening"]
@@ -48,6 +50,6 @@ def _trace_rules_fired_by_scenarios() -> Iterator[None]:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if _trace:
-        path = session.config.rootpath / DEFAULT_TRACE
+        path = trace_path(bundled_rules_dir())  # where `rules show` and `rules coverage` look by default
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps({k: sorted(v) for k, v in sorted(_trace.items())}, indent=1), encoding="utf-8")

@@ -136,9 +136,6 @@ def test_results_on_stdout_put_the_table_on_stderr():
     assert "Batch summary" in result.stderr
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("engine.reports.html") is None, reason="engine.reports.html not written yet"
-)
 def test_report_dir_has_one_html_per_valid_case(mixed, tmp_path):
     reports, out = tmp_path / "reports", tmp_path / "r.jsonl"
     run(str(mixed), str(EXAMPLES / "runner-left-restriction.yaml"), "--jobs", "2", "--out", str(out),

@@ -22,7 +22,7 @@ from engine.reports.references import reference_text
 from engine.reports.text import render_text
 
 SEED = "Capacity (Bend, OR). How poor ankle mobility can lead to running injuries (and how to fix it). Clinic article."
-#: How the older source strings are cited in the bibliography's keys (clinical-knowledge.md section 11).
+#: How the older source strings are cited in the bibliography's keys (docs/clinical-basis.md section 11).
 RENAMED = {
     "seed article": "Seed article",
     "Backman & Danielson 2011, AJSM": "Backman 2011",

@@ -1,4 +1,4 @@
-"""Plan properties over generated cases (brief v2, sections 0, 4 and 9), judged by this test's own rules:
+"""Plan properties over generated cases (docs/clinical-basis.md, sections 0, 4 and 9), judged by this test's own rules:
 no heavy loading protocol without a working diagnosis on that side; at most four core items; priorities
 1..n without gaps; and every item's chain grade is the weakest link of its strongest chain, recomputed
 here from the explanation graph the Assessment carries (not with the engine's own chain code)."""

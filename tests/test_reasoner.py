@@ -144,7 +144,8 @@ def test_rupture_block_is_per_limb_regression_side_after_or(eng: engine.Engine) 
 
 
 def test_dvt_flag_is_whole_patient_whatever_side_is_written(eng: engine.Engine) -> None:
-    """v1 placed a DVT flag on the calf-pain leg and treated the other calf (brief v2: whole patient)."""
+    """v1 placed a DVT flag on the calf-pain leg and treated the other calf (whole patient: docs/clinical-basis.md
+    section 5)."""
     case = {**_two_limb_case(None, "left"), "red_flags": {"calf_swelling_warmth": "left"}}
     result = eng.assess(case)
     assert not result.recommendations

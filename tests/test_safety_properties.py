@@ -15,6 +15,7 @@ import sys
 import textwrap
 from typing import Any
 
+import _oracle
 import networkx as nx
 import pytest
 import yaml
@@ -30,7 +31,6 @@ from hypothesis import strategies as st
 
 import engine
 from engine.reasoning.explanation import explanation_of
-from engine.reasoning.facts import case_facts
 from engine.reports.why import graph_of
 
 CASES = case_strategy()
@@ -42,10 +42,10 @@ def _engine() -> engine.Engine:
 
 
 def red_flag_sides(case: dict[str, Any]) -> dict[str, set[str]]:
-    """Which limbs carry which red flags, as the engine's own fact builder places them."""
-    eng = _engine()
+    """Which limbs carry which red flags, placed as the case contract says by the oracle's own fact builder
+    (tests/_oracle.py), not by the engine's."""
     sides: dict[str, set[str]] = {"left": set(), "right": set()}
-    for fact in case_facts(eng.load_case(case), eng.rulebase.vocabulary):
+    for fact in _oracle.case_facts(case, VOCABULARY):
         if fact["kind"] == "red_flag":
             sides[fact["side"]].add(fact["name"])
     return sides
@@ -185,7 +185,7 @@ def _present(
 def test_no_recommendation_has_a_blocking_condition_present(case: dict[str, Any]) -> None:
     eng = _engine()
     result = eng.assess(case)
-    case_keys = {(f["kind"], f["name"], f["side"]) for f in case_facts(eng.load_case(case), eng.rulebase.vocabulary)}
+    case_keys = {(f["kind"], f["name"], f["side"]) for f in _oracle.case_facts(case, VOCABULARY)}
     derived = {(n["kind"], n["name"], n["side"]) for n in explanation_of(result)["nodes"] if n["type"] == "fact"}
     for recommendation in result.recommendations:
         for side in sides_of(recommendation.side):

@@ -1,6 +1,6 @@
 """Screen-before-you-plan invariants over cases generated from the v2 case schema (hypothesis).
 
-Every judgement here is made from lists this test owns, written from the clinical brief (sections 5-7) and
+Every judgement here is made from lists this test owns, written from docs/clinical-basis.md (sections 5-7) and
 the case contract, never from what the engine says about itself (its families, its fact placement):
 (1) no item gated by a missing screen is ever recommended on its limb;
 (2) nothing at all (but stopping and offloading) under a whole-patient red flag;
@@ -76,7 +76,7 @@ def _screened(case: dict[str, Any], screen: str, side: str) -> bool:
 
 
 def _gates(case: dict[str, Any]) -> dict[str, set[str]]:
-    """Per limb, the advice a missing required screen holds (brief section 7)."""
+    """Per limb, the advice a missing required screen holds (docs/clinical-basis.md section 7)."""
     held: dict[str, set[str]] = {side: set() for side in SIDES}
     symptoms = _symptoms(case)
     conditions = set(case.get("conditions", []))
@@ -97,7 +97,7 @@ def _gates(case: dict[str, Any]) -> dict[str, set[str]]:
             held[side] |= ADVICE
         bone_screened = _screened(case, "hop_test", side) and _screened(case, "focal_bone_tenderness", side)
         if onset == "gradual" and site in BONE_SITES and not bone_screened:
-            held[side] |= HEAVY_LOADING | RUNNING  # running, hopping and heavy loading (brief section 7)
+            held[side] |= HEAVY_LOADING | RUNNING  # running, hopping, heavy loading (clinical-basis section 7)
         if age is not None and age <= 16 and site in ("anterior_knee", "lateral_knee", "hip", "groin"):
             held[side] |= LOADING
     for side in sides_of(signs["radiating_leg_pain"]) if "radiating_leg_pain" in signs else ():

@@ -4,14 +4,36 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
 from engine.commands._support import EPILOG, engine_of, fail, warn
-from engine.knowledge.coverage import DEFAULT_TRACE, exercised_by_cases, exercised_by_scenarios, load_trace
+from engine.errors import KineticChainError
+from engine.knowledge.coverage import TRACE_ENV, exercised_by_cases, exercised_by_scenarios, load_trace, trace_path
 from engine.knowledge.graph import rulebase_graph, with_rule_nodes
 from engine.reports.dot import to_dot
 from engine.workflow.batch import expand_paths
+
+
+def trace_option(command: Any) -> Any:
+    return click.option(
+        "--trace",
+        type=click.Path(dir_okay=False, path_type=Path),
+        envvar=TRACE_ENV,
+        help="Scenario trace written by the scenario tests [default: build/scenario-rule-trace.json beside the "
+        f"rule base folder; env {TRACE_ENV}].",
+    )(command)
+
+
+def read_trace(ctx: click.Context, given: Path | None) -> tuple[Path, dict[str, list[str]]]:
+    """The trace's path and content (empty when there is none yet); an unreadable trace is an error naming it."""
+    path = trace_path(engine_of(ctx).rulebase.directory, given)
+    try:
+        return path, load_trace(path)
+    except KineticChainError as error:
+        fail(str(error))
+        raise
 
 
 @click.group(epilog=EPILOG)
@@ -41,8 +63,9 @@ def rules_list(ctx: click.Context) -> None:
 
 @rules.command("show", epilog=EPILOG)
 @click.argument("rule_id")
+@trace_option
 @click.pass_context
-def rules_show(ctx: click.Context, rule_id: str) -> None:
+def rules_show(ctx: click.Context, rule_id: str, trace: Path | None) -> None:
     """A rule with its rationale, source, grade, conditions and conclusion.
 
     \b
@@ -62,11 +85,13 @@ def rules_show(ctx: click.Context, rule_id: str) -> None:
         click.echo(f"  - {condition.kind}: {condition.describe()}")
     details = rule.then.model_dump(exclude_none=True)
     click.echo("then:      " + ", ".join(f"{k}: {v}" for k, v in details.items()))
-    trace = load_trace()
-    if not trace:
-        click.echo("scenarios: (no trace yet - run the scenario tests to record which scenarios exercise it)")
+    path, recorded = read_trace(ctx, trace)
+    if not recorded:
+        click.echo(
+            f"scenarios: (no trace yet at {path} - run the scenario tests to record which scenarios exercise it)"
+        )
         return
-    scenarios = exercised_by_scenarios(engine_of(ctx), trace).get(rule.id, [])
+    scenarios = exercised_by_scenarios(engine_of(ctx), recorded).get(rule.id, [])
     click.echo("scenarios: " + ("; ".join(scenarios) if scenarios else "none - no scenario exercises this rule"))
 
 
@@ -119,15 +144,9 @@ def rules_graph(ctx: click.Context, fmt: str) -> None:
 
 @rules.command("coverage", epilog=EPILOG)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--trace",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_TRACE,
-    show_default=True,
-    help="Scenario trace written by the scenario tests (used for .feature files and folders of them).",
-)
+@trace_option
 @click.pass_context
-def rules_coverage(ctx: click.Context, paths: tuple[Path, ...], trace: Path) -> None:
+def rules_coverage(ctx: click.Context, paths: tuple[Path, ...], trace: Path | None) -> None:
     """Which rules never fired for a folder of case files or of Gherkin scenarios.
 
     Case files are assessed; scenarios are read from the trace the scenario tests write.
@@ -141,9 +160,9 @@ def rules_coverage(ctx: click.Context, paths: tuple[Path, ...], trace: Path) -> 
     features = [p for p in paths if p.suffix == ".feature" or (p.is_dir() and any(p.rglob("*.feature")))]
     usage, errors = exercised_by_cases(engine, expand_paths(str(p) for p in paths if p not in features))
     if features:
-        recorded = load_trace(trace)
+        path, recorded = read_trace(ctx, trace)
         if not recorded:
-            fail(f"{trace}: no scenario trace; run the scenario tests first (python -m pytest)")
+            fail(f"{path}: no scenario trace; run the scenario tests first (python -m pytest tests/test_scenarios.py)")
         for rule_id, scenarios in exercised_by_scenarios(engine, recorded).items():
             usage[rule_id] = usage.get(rule_id, []) + scenarios
     for error in errors:

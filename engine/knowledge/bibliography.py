@@ -22,7 +22,7 @@ BIBLIOGRAPHY = "bibliography.yaml"
 #: The rulebase.yaml key that names the bibliography and switches the source check on for that rule base.
 MANIFEST_KEY = "bibliography"
 SEPARATOR = "; "
-#: Annotations a source part may carry that are not part of the key: the brief's "contradicted: <source>"
+#: Annotations a source part may carry that are not part of the key: a rule's "contradicted: <source>"
 #: (section 0) and a dose source's "(grade X)".
 _CONTRADICTED = "contradicted: "
 _GRADE_NOTE = re.compile(r"\s*\(grade [ABC]\)$")

@@ -7,10 +7,10 @@ import math
 
 import networkx as nx
 
+from engine.knowledge.base import RuleBase
 from engine.knowledge.bibliography import unresolved_sources
 from engine.knowledge.graph import live_rules, rulebase_graph
 from engine.knowledge.rule import ACTING_KINDS, ANY, CASE_KINDS, UNSIDED_KINDS, Condition, Rule
-from engine.knowledge.rulebase import RuleBase
 from engine.knowledge.vocabulary import KIND_SECTIONS, Vocabulary
 from engine.numbers import number_text
 from engine.reasoning.compiler import KIND_BUDGET, rule_weight

@@ -8,8 +8,8 @@ from __future__ import annotations
 import networkx as nx
 
 from engine.categories import CASE_KINDS, LAYER_OF_KIND, fact_key
+from engine.knowledge.base import RuleBase
 from engine.knowledge.rule import ANY, Rule
-from engine.knowledge.rulebase import RuleBase
 
 
 def node_id(kind: str, name: str) -> str:

@@ -19,7 +19,7 @@ from engine.categories import (  # noqa: F401 - the kinds a rule may name, re-ex
 )
 from engine.numbers import number_text
 
-#: v1 rule files said `urgent`; it means same day (brief v2 section 1).
+#: v1 rule files said `urgent`; it means same day (docs/clinical-basis.md, section 1).
 URGENCY_ALIASES = {"urgent": "same_day"}
 ANY = "any"
 Names = str | list[str]
@@ -174,8 +174,8 @@ class Conclusion(BaseModel):
     dose: str | None = None
     preventive: bool | None = None  # use the intervention's preventive dose (an asymptomatic risk)
     dose_note: str | None = None  # appended to the dose (e.g. how irritability changes the starting load)
-    #: the item's place in the plan (brief v2 section 9): first_line, load and ankle (one each) fill the core
-    #: home programme after offload; preventive for an asymptomatic risk; optional; retest is never counted.
+    #: the item's place in the plan (docs/clinical-basis.md, section 9): first_line, load and ankle (one each) fill
+    #: the core home programme after offload; preventive for an asymptomatic risk; optional; retest is never counted.
     role: Literal["offload", "first_line", "load", "ankle", "preventive", "optional", "retest"] | None = None
     urgency: Literal["emergency", "same_day", "soon", "routine"] | None = None
     qualifier: str | None = None

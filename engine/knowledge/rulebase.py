@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -12,6 +10,7 @@ from pydantic import ValidationError
 
 from engine._files import read_regular_file
 from engine.errors import RuleBaseError
+from engine.knowledge.base import RuleBase  # the loaded rule base; also imported from here
 from engine.knowledge.bibliography import BIBLIOGRAPHY, Bibliography, bibliography_file, parse_bibliography
 from engine.knowledge.rule import Rule, RuleFile
 from engine.knowledge.vocabulary import Vocabulary
@@ -28,28 +27,6 @@ def bundled_rules_dir() -> Path:
     package = Path(__file__).resolve().parents[1]
     bundled = package / "_bundled_rules"
     return bundled if bundled.is_dir() else package.parent / "rules"
-
-
-@dataclass(frozen=True)
-class RuleBase:
-    """The validated rule base, with the identity every report carries (version and SHA-256)."""
-
-    directory: Path
-    name: str
-    version: str
-    sha256: str
-    vocabulary: Vocabulary
-    rules: tuple[Rule, ...]
-    layer_of: dict[str, str] = field(repr=False)
-    file_of: dict[str, str] = field(repr=False)
-    bibliography: Bibliography | None = field(default=None, repr=False)
-
-    @cached_property
-    def by_id(self) -> dict[str, Rule]:
-        return {rule.id: rule for rule in self.rules}
-
-    def identity(self) -> dict[str, str]:
-        return {"name": self.name, "version": self.version, "sha256": self.sha256}
 
 
 def _read_yaml(path: Path, problems: list[str]) -> object:
@@ -104,7 +81,7 @@ def _load_bibliography(folder: Path, manifest: dict, problems: list[str]) -> tup
 
 def load_rulebase(directory: Path | str | None = None) -> RuleBase:
     """Load and validate; any structural problem is a RuleBaseError naming file and rule id."""
-    from engine.knowledge.checks import load_errors  # the checks need the loaded rules; imported here to avoid a cycle
+    from engine.knowledge.checks import load_errors  # deferred: the checks bring in networkx, --help need not
 
     folder = Path(directory) if directory is not None else bundled_rules_dir()
     problems: list[str] = []

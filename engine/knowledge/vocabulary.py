@@ -111,7 +111,8 @@ class Screen(BaseModel):
 class Question(BaseModel):
     model_config = _STRICT
     label: str
-    screen: Literal["required", "advisory"] | None = None  # a screen_* question before the plan (brief section 7)
+    #: a screen_* question before the plan (docs/clinical-basis.md section 7)
+    screen: Literal["required", "advisory"] | None = None
 
 
 class Status(BaseModel):
@@ -158,7 +159,7 @@ class Vocabulary(BaseModel):
     screening: dict[str, Screen]
     conditions: Words
     outcome_scores: dict[str, Range] = {}
-    #: v1 words kept so v1 files stay valid, but no rule concludes them any more (brief v2 section 1).
+    #: v1 words kept so v1 files stay valid, but no rule concludes them any more (docs/clinical-basis.md, section 1).
     deprecated: dict[str, list[str]] = {}
     follow_up: FollowUpSpec | None = None  # MCIDs, left-right MDC and verdict texts for comparing visits
 

@@ -201,7 +201,7 @@ class Assessment(_Frozen):
     withheld: list[Withheld]
     blocked: list[Blocked]
     questions: list[Question]
-    omitted: list[str] = []  # optional items beyond the four a plan shows (brief section 9)
+    omitted: list[str] = []  # optional items beyond the four a plan shows (docs/clinical-basis.md section 9)
     case: dict[str, Any] = {}
     extensions: dict[str, Any] | None = None
     #: the facts read from the case (with their values and labels), in key order

@@ -1,4 +1,4 @@
-"""Plan composition (clinical-knowledge brief v2, section 9): a home programme a runner will follow.
+"""Plan composition (docs/clinical-basis.md, section 9): a home programme a runner will follow.
 
 The core programme holds at most four items: stopping and offloading if the case needs it, then the
 first-line treatment of the working diagnoses (strongest evidence first), one load item, and one ankle item

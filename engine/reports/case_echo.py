@@ -1,4 +1,4 @@
-"""What the clinician recorded, echoed at the top of every report (brief v2 section 9: reports echo all
+"""What the clinician recorded, echoed at the top of every report (docs/clinical-basis.md, section 9: reports echo all
 inputs): the patient and their running volume, the visit, the complaint, conditions, red flags and screens.
 Built from the Assessment's own copy of the case, so every report is a function of the Assessment alone."""
 

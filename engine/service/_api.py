@@ -18,8 +18,8 @@ from engine.case.loader import MAX_CASE_BYTES, parse_case_text, validate_case
 from engine.errors import CaseError
 from engine.reasoning.assessment import Assessment
 from engine.service._http import JSON, Problem, json_response, parse_json, read_body
+from engine.service._state import ServiceState, endpoint, state
 from engine.service._work import work
-from engine.service.app import ServiceState, endpoint, state
 
 log = logging.getLogger("kinetic_chain.service")
 

@@ -22,8 +22,8 @@ from engine.errors import CaseError
 from engine.fhir.outcome import Issue
 from engine.service._cards import CardContext, build_cards
 from engine.service._http import Problem, json_response, model_problem, parse_json, read_body
+from engine.service._state import ServiceState, endpoint, state
 from engine.service._work import work
-from engine.service.app import ServiceState, endpoint, state
 from engine.service.cds_models import CardsResponse, FeedbackRequest, HookRequest
 
 log = logging.getLogger("kinetic_chain.service")

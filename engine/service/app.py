@@ -10,12 +10,7 @@ Any ASGI server can run it; `kinetic-chain serve` runs it with uvicorn. Several 
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from functools import wraps
 from pathlib import Path
-from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -27,76 +22,13 @@ from starlette.routing import Route
 
 from engine.api import Engine
 from engine.audit.store import Store
-from engine.service._auth import Authenticator, AuthError, load_trusted_issuers
-from engine.service._http import Problem, json_response
-from engine.service._memo import AssessmentMemo
+from engine.service._api import api_routes
+from engine.service._auth import Authenticator, load_trusted_issuers
+from engine.service._hooks import hook_routes
+from engine.service._http import json_response
+from engine.service._state import ServiceState
 
 log = logging.getLogger("kinetic_chain.service")
-
-
-@dataclass
-class ServiceState:
-    """What every request shares: the engine, the store, how clients authenticate, and the public base URL."""
-
-    engine: Engine
-    store: Store
-    public_url: str
-    authenticator: Authenticator | None = None
-    started: float = field(default_factory=time.time)
-    memo: AssessmentMemo | None = None
-
-    def __post_init__(self) -> None:
-        self.memo = self.memo or AssessmentMemo(self.engine)
-
-    def assess(self, case: Any) -> tuple[Any, str, str]:
-        """(assessment, its JSON, the canonical input) for a validated case, remembered by input."""
-        return self.memo.assess(case)
-
-    def url(self, path: str) -> str:
-        return self.public_url.rstrip("/") + path
-
-    def authenticate(self, request: Request) -> dict[str, Any] | None:
-        if self.authenticator is None:
-            return None
-        try:
-            return self.authenticator.check(request.headers.get("authorization"), self.url(request.url.path))
-        except AuthError as error:
-            log.warning("rejected request to %s: %s", request.url.path, error)
-            raise Problem(
-                401, str(error), headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}, issue_code="login"
-            ) from None
-
-
-Handler = Callable[[Request], Awaitable[Response]]
-
-
-def endpoint(fhir: bool = False, auth: bool = True) -> Callable[[Handler], Handler]:
-    """Wrap a route: authenticate (unless auth=False), and turn any Problem or unexpected error into JSON."""
-
-    def wrap(handler: Handler) -> Handler:
-        @wraps(handler)
-        async def run(request: Request) -> Response:
-            started = time.perf_counter()
-            try:
-                if auth:
-                    state(request).authenticate(request)
-                response = await handler(request)
-            except Problem as problem:
-                response = problem.response(fhir)
-            except Exception:
-                log.exception("internal error on %s %s", request.method, request.url.path)
-                response = Problem(500, "internal error; the event is logged on the server", issue_code="exception")
-                response = response.response(fhir)
-            response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
-            return response
-
-        return run
-
-    return wrap
-
-
-def state(request: Request) -> ServiceState:
-    return request.app.state.service
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -116,9 +48,6 @@ def create_app(
 ) -> Starlette:
     """The service over one rule base and one store; with `trusted_issuers`, every call but /health and the
     token-protected report links needs a signed JWT (CDS Hooks 'Trusting CDS Clients')."""
-    from engine.service._api import api_routes
-    from engine.service._hooks import hook_routes
-
     engine = engine or Engine(rules_dir)
     store = store or Store(db)
     store.create_schema()

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import importlib
 import json
 import os
 import re
@@ -184,14 +183,10 @@ def run_batch(
     """Assess `files` (from expand_paths) but those in `done` (file -> line of an earlier run), hand one JSON
     line per case to `sink` in input order, write one HTML report per valid case to `report_dir` (atomically),
     and return the counts. Raises KineticChainError only for a problem with the batch itself (the rule base,
-    HTML reports unavailable, an output that cannot be written), never for a bad case file. SIGINT/SIGTERM
+    an output that cannot be written), never for a bad case file. SIGINT/SIGTERM
     stop it between cases (through `stop`, when the caller handles the signals for longer than the run)."""
     html = report_dir is not None
     if html:
-        try:
-            importlib.import_module("engine.reports.html")
-        except ImportError:
-            raise KineticChainError("HTML reports are not available (engine.reports.html is missing)") from None
         report_dir = Path(report_dir)
     summary, used, start = BatchSummary(), set(), time.perf_counter()
     done = done or {}

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from engine.api import CaseInput, Engine, default_engine
+if TYPE_CHECKING:
+    from engine.api import CaseInput, Engine
+
 from engine.numbers import number_text
 from engine.reasoning.assessment import Assessment
 from engine.workflow.follow_up import (
@@ -190,10 +192,9 @@ def _source(case: CaseInput, loaded: BaseModel) -> str:
     return str(case) if isinstance(case, str | Path) else loaded.case_id
 
 
-def compare(before: CaseInput, after: CaseInput, engine: Engine | None = None) -> Comparison:
+def compare(before: CaseInput, after: CaseInput, engine: Engine) -> Comparison:
     """Compare two visits (paths, dicts or cases) in visit_date order. Raises CaseError for an invalid case and
     VisitMismatchError for visits of different case ids."""
-    engine = engine or default_engine()
     spec = follow_up_spec(engine.rulebase.vocabulary)
     given = [engine.load_case(before), engine.load_case(after)]
     sources = [_source(case, loaded) for case, loaded in zip((before, after), given, strict=True)]

@@ -1,4 +1,5 @@
-"""Follow-up outcomes: VISA-A, VISA-P, PSFS and pain severity judged against their MCIDs (brief section 10).
+"""Follow-up outcomes: VISA-A, VISA-P, PSFS and pain severity judged against their MCIDs (docs/clinical-basis.md,
+section 10).
 
 A measurement change is judged against its minimal detectable change (is it real?); an outcome change against
 its minimal clinically important difference (does it matter to the runner?). Every number and text comes from
