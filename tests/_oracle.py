@@ -251,14 +251,13 @@ def derive(
     case_facts: list[dict[str, Any]],
     rules: list[dict[str, Any]],
     vocabulary: dict[str, Any],
-    self_blocked: list[tuple[str, tuple[str, ...]]] | None = None,
 ) -> tuple[dict[str, dict[str, Any]], set[tuple[str, tuple[str, ...], str]]]:
     """Every fact the rules imply and every firing (rule id, premise keys, conclusion key), to a fixpoint.
 
     A rule fires once per combination of facts that meets its present conditions on one limb while no case fact
     meets an absent one (`absent` judges case facts only: README, "Adding a rule"). One fact may meet several
-    conditions. Combinations that only a premise of their own blocks (the fact meets a present and an absent
-    condition) are appended to `self_blocked`: the engine fires them (see test_reasoner_oracle.py)."""
+    conditions, a present and an absent one included: a fact that a rule negates blocks it even where a present
+    condition of the same rule matched that very fact."""
     known = {f["key"]: f for f in case_facts}
     firings: set[tuple[str, tuple[str, ...], str]] = set()
     changed = True
@@ -276,10 +275,6 @@ def derive(
                     if not c.get("absent")
                 ]
                 if blockers:
-                    for premises in itertools.product(*choices) if self_blocked is not None else ():
-                        keys = tuple(p["key"] for p in premises)
-                        if blockers <= set(keys):
-                            self_blocked.append((rule["id"], keys))
                     continue
                 for premises in itertools.product(*choices):
                     keys = tuple(p["key"] for p in premises)

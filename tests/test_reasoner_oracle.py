@@ -13,7 +13,7 @@ from typing import Any
 import _oracle
 import pytest
 from _support import RULES, case_strategy, example_paths
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 
 import engine
 from engine.reasoning.facts import case_facts
@@ -38,12 +38,10 @@ def _same(engine_value: Any, oracle_value: Any, derived: bool) -> bool:
     return error == 0 or (derived and error <= Fraction(1, 10**6) * max(1, abs(oracle_value)))
 
 
-def assert_engine_agrees_with_oracle(
-    eng: engine.Engine, case: dict[str, Any], label: str = "", self_blocked: list | None = None
-) -> None:
+def assert_engine_agrees_with_oracle(eng: engine.Engine, case: dict[str, Any], label: str = "") -> None:
     rules, vocabulary = RULE_DATA
     expected_facts = _oracle.case_facts(case, vocabulary)
-    known, firings = _oracle.derive(expected_facts, rules, vocabulary, self_blocked)
+    known, firings = _oracle.derive(expected_facts, rules, vocabulary)
 
     facts = case_facts(eng.load_case(case), eng.rulebase.vocabulary)
     derivation = eng.reasoner.run([dict(f) for f in facts])
@@ -58,8 +56,6 @@ def assert_engine_agrees_with_oracle(
             assert _same(by_key[key].get(detail), wanted.get(detail), is_derived), (
                 f"{label} {key}.{detail}: engine {by_key[key].get(detail)!r}, contract {wanted.get(detail)}"
             )
-    if self_blocked:  # the engine's known bug (see test_an_absent_condition_sees_a_fact_a_present_one_matched)
-        return
     got = {(f.rule_id, f.premises, f.conclusion) for f in derivation.firings}
     missing, extra = sorted(set(known) - set(derivation.facts)), sorted(set(derivation.facts) - set(known))
     assert not missing and not extra, f"{label} conclusions: missing {missing}, extra {extra}"
@@ -101,21 +97,17 @@ def test_every_implied_conclusion_arrives_for_examples(eng: engine.Engine, path:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=case_strategy())
 def test_every_implied_conclusion_arrives_for_generated_cases(case: dict[str, Any]) -> None:
-    self_blocked: list = []
-    assert_engine_agrees_with_oracle(engine.default_engine(), case, self_blocked=self_blocked)
-    assume(not self_blocked)  # cases that meet the known bug below are not judged here
+    assert_engine_agrees_with_oracle(engine.default_engine(), case)
 
 
-# --- where the oracle and the engine disagree, the rule data says the engine is wrong -------------------------
+# --- an absent condition also sees the fact a present condition of the same rule matched -----------------------
 #
-# durable-rules never lets one fact meet two patterns of a rule, so an `absent` condition cannot see a fact that a
-# present condition of the same rule has matched: a rule that asks for a symptom and for no injury-onset symptom
-# at the same site fires on the injured site itself. Two rules of the bundled rule base have that shape.
+# durable-rules never lets one fact meet two patterns of a rule, so a negation used to be blind to the fact a
+# positive pattern held: a rule asking for an ankle symptom and for no injury-onset ankle symptom this week fired
+# on the injured ankle itself. The oracle found it; negations now match shadow copies of the case facts
+# (engine.reasoning.compiler.matched_kind). These two rules of the bundled rule base have that shape.
 
-KNOWN_BUG = "engine bug: an absent condition cannot see the fact a present condition matched (durable-rules)"
 
-
-@pytest.mark.xfail(strict=True, reason=KNOWN_BUG)
 def test_an_absent_condition_sees_a_fact_a_present_one_matched(eng: engine.Engine) -> None:
     """question.measure_weight_bearing_lunge.symptoms: no weight-bearing lunge is asked for on an ankle injured
     this week (the Ottawa rules come first, docs/clinical-basis.md section 7)."""
@@ -130,7 +122,6 @@ def test_an_absent_condition_sees_a_fact_a_present_one_matched(eng: engine.Engin
     assert ("measure_weight_bearing_lunge", "left") not in asked, asked
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN_BUG)
 def test_no_impingement_is_inferred_from_a_recent_ankle_injury(eng: engine.Engine) -> None:
     """finding.suspected_anterior_impingement.pain: not while an injury-onset ankle symptom is under 6 weeks old."""
     case = {

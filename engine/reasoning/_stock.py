@@ -17,7 +17,10 @@ from engine.reasoning.compiler import (
     alias,
     anchor_index,
     compile_rulebase,
+    matched_kind,
+    negated_kinds,
     partition,
+    shadows,
     with_actions,
 )
 from engine.reasoning.reasoner import conclude, durable_fact
@@ -43,7 +46,7 @@ class StockReasoner:
         prefix = f"stock_{next(_numbers)}"
         for number, rules in enumerate(partition(rulebase.rules) or [()]):
             name = f"{prefix}_{number}"
-            self._groups.append((name, frozenset(c.kind for rule in rules for c in rule.when) | {GATE_KIND}))
+            self._groups.append((name, frozenset(matched_kind(c) for rule in rules for c in rule.when) | {GATE_KIND}))
             definitions[name] = with_actions(compile_rulebase(rules), self._action(name))
         self._host.register_rulesets(definitions)
         self._run: dict[str, Any] = {}
@@ -67,7 +70,8 @@ class StockReasoner:
 
     def run(self, facts: list[dict[str, Any]], sid: str = "stock") -> set[tuple[str, tuple[str, ...], str]]:
         self._run = {"firings": set(), "known": {fact["key"] for fact in facts}, "outbox": []}
-        sent = [durable_fact(fact, sid) for fact in facts] + [{"sid": sid, "kind": GATE_KIND, "key": GATE_KIND}]
+        case = [*facts, *shadows(facts, negated_kinds(self._rulebase.rules))]
+        sent = [durable_fact(fact, sid) for fact in case] + [{"sid": sid, "kind": GATE_KIND, "key": GATE_KIND}]
         try:
             for name, kinds in self._groups:
                 self._host.assert_facts(name, [fact for fact in sent if fact["kind"] in kinds])

@@ -92,9 +92,7 @@ def _case_facts(b: Builder) -> list[dict[str, Any]]:
         value = fact.get("value", fact.get("result"))
         spec = b.vocabulary.measurements.get(fact["name"]) or b.vocabulary.derived_measurements.get(fact["name"])
         unit = getattr(spec, "unit", None) if fact["kind"] == "measurement" else None
-        out.append(
-            {"key": key, "label": label, "value": value, "unit": unit}
-        )
+        out.append({"key": key, "label": label, "value": value, "unit": unit})
     return out
 
 

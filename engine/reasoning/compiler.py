@@ -25,6 +25,7 @@ from typing import Any
 from engine.knowledge.rule import ANY, COMPARISONS, UNSIDED_KINDS, Bounds, Condition, Rule, Where
 
 GATE_KIND = "case_complete"
+SHADOW = "absent:"
 CATCH_ALL = "$catch_all"
 #: Tests on one fact kind per durable-rules ruleset: every node below the kind's test, and the matching
 #: stack for a fact of that kind, is bounded by it; below every cap above (the smallest is 64).
@@ -36,9 +37,30 @@ def _one_of(field: str, values: list[str]) -> dict[str, Any]:
     return terms[0] if len(terms) == 1 else {"$or": terms}
 
 
+def matched_kind(condition: Condition) -> str:
+    """The fact kind a condition's pattern matches: its own, or for `absent` the kind's shadow.
+
+    durable-rules never matches one fact with two patterns of the same rule, so a negated pattern cannot
+    see the fact a positive pattern already holds ("a symptom at the ankle, and no injury-onset ankle symptom
+    this week" would fire on the injured ankle itself). Every case fact of a kind some rule negates is
+    therefore asserted twice, as itself and as its shadow (SHADOW + kind), and negations match shadows."""
+    return SHADOW + condition.kind if condition.absent else condition.kind
+
+
+def shadows(facts: list[dict[str, Any]], kinds: frozenset[str]) -> list[dict[str, Any]]:
+    """The shadow of every fact whose kind some `absent` condition names (see matched_kind)."""
+    return [
+        {**fact, "kind": SHADOW + fact["kind"], "key": SHADOW + fact["key"]} for fact in facts if fact["kind"] in kinds
+    ]
+
+
+def negated_kinds(rules: tuple[Rule, ...]) -> frozenset[str]:
+    return frozenset(c.kind for rule in rules for c in rule.when if c.absent)
+
+
 def compile_condition(condition: Condition, anchor: str | None) -> dict[str, Any]:
     """One durable-rules pattern for one condition."""
-    terms: list[dict[str, Any]] = [{"kind": condition.kind}]
+    terms: list[dict[str, Any]] = [{"kind": matched_kind(condition)}]
     # The limb join must come before any $or: durable-rules 2.0.28 drops a reference placed after one.
     if anchor is not None and condition.kind not in UNSIDED_KINDS:
         terms.append({"side": {anchor: "side" if condition.side == "same" else "opposite"}})

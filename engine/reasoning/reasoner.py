@@ -12,7 +12,17 @@ from typing import Any
 from engine.knowledge.rule import UNSIDED_KINDS, Rule
 from engine.knowledge.rulebase import RuleBase
 from engine.knowledge.vocabulary import Vocabulary
-from engine.reasoning.compiler import CATCH_ALL, GATE_KIND, alias, anchor_index, compile_rulebase, partition
+from engine.reasoning.compiler import (
+    CATCH_ALL,
+    GATE_KIND,
+    alias,
+    anchor_index,
+    compile_rulebase,
+    matched_kind,
+    negated_kinds,
+    partition,
+    shadows,
+)
 from engine.reasoning.facts import make_fact
 from engine.reasoning.host import Ruleset
 
@@ -93,11 +103,12 @@ class Reasoner:
             )
             for rule in rulebase.rules
         }
+        self._negated = negated_kinds(rulebase.rules)
         self.ruleset_name = f"kinetic_chain_{next(_ruleset_numbers)}"
         self._groups: list[_Group] = []
         for number, rules in enumerate(partition(rulebase.rules) or [()]):
             name = self.ruleset_name if number == 0 else f"{self.ruleset_name}_{number}"
-            kinds = frozenset(c.kind for rule in rules for c in rule.when)
+            kinds = frozenset(matched_kind(c) for rule in rules for c in rule.when)
             self._groups.append(_Group(Ruleset(name, compile_rulebase(rules), skip=CATCH_ALL), kinds | {GATE_KIND}))
 
     @property
@@ -122,7 +133,7 @@ class Reasoner:
         sid = sid or uuid.uuid4().hex
         derivation = Derivation(facts={fact["key"]: fact for fact in facts})
         self._sessions.add(sid)
-        new = [*facts, {"kind": GATE_KIND, "key": GATE_KIND}]
+        new = [*facts, *shadows(facts, self._negated), {"kind": GATE_KIND, "key": GATE_KIND}]
         concluded: list[dict[str, Any]] = []
 
         def fire(rule_id: str, matched: dict[str, Any]) -> None:
