@@ -206,3 +206,43 @@ Feature: Follow-up visits - is the change real, and does it matter to the runner
     Then the left VISA-A is improved
     And the runner's outcome is worse
     And the outcome verdict says re-examine
+
+  Scenario: Twelve weeks of Achilles loading without a 14-point VISA-A gain is escalated
+    Given the runner is 46 years old
+    And a first visit on 2026-06-01 where the left VISA-A is 50
+    And a first visit where the runner rates left achilles pain 5 out of 10
+    And a follow-up visit on 2026-08-24 where the left VISA-A is 58
+    And a follow-up visit where the runner rates left achilles pain 4 out of 10
+    When the clinician compares the two visits
+    Then the comparison escalates to a specialist referral within 1-2 weeks for the left midportion Achilles tendinopathy
+    And the escalation is grade C, citing Beyer 2015; Martin 2018
+    And the clinician is asked to confirm the runner followed the programme
+
+  Scenario: Six weeks is too early to escalate Achilles tendon pain
+    Given the runner is 46 years old
+    And a first visit on 2026-06-01 where the left VISA-A is 50
+    And a first visit where the runner rates left achilles pain 5 out of 10
+    And a follow-up visit on 2026-07-13 where the left VISA-A is 58
+    And a follow-up visit where the runner rates left achilles pain 4 out of 10
+    When the clinician compares the two visits
+    Then there is no escalation yet, and it comes at 12 weeks if the VISA-A has still not improved
+
+  Scenario: Runner's knee without a 2-point PSFS gain after 6 weeks is escalated
+    Given the runner is 30 years old
+    And a first visit on 2026-06-01 where the PSFS is 4
+    And a first visit where the runner rates right anterior_knee pain 4 out of 10
+    And a follow-up visit on 2026-07-13 where the PSFS is 5
+    And a follow-up visit where the runner rates right anterior_knee pain 3 out of 10
+    When the clinician compares the two visits
+    Then the comparison escalates to a specialist referral within 1-2 weeks for the right patellofemoral pain (runner's knee)
+    And the outcome verdict says escalate instead of carrying on
+
+  Scenario: A VISA-A gain of the full MCID after 12 weeks needs no escalation
+    Given the runner is 46 years old
+    And a first visit on 2026-06-01 where the left VISA-A is 50
+    And a first visit where the runner rates left achilles pain 5 out of 10
+    And a follow-up visit on 2026-08-24 where the left VISA-A is 64
+    And a follow-up visit where the runner rates left achilles pain 4 out of 10
+    When the clinician compares the two visits
+    Then the left VISA-A is improved
+    And nothing is escalated

@@ -64,8 +64,19 @@ def test_json_for_one_case_is_an_object_and_for_several_an_array() -> None:
     explained = json.loads(run("assess", EXAMPLE, "--format", "json", "--explain").output)
     assert {n["id"] for n in explained["explanation"]["nodes"]} >= {"finding:limited_dorsiflexion:left"}
     assert set(explained["rules"]) == {r["rule"] for item in explained["findings"] for r in item["because"]} | {
-        r["rule"] for layer in ("presentations", "compensations", "risks", "recommendations", "withheld", "blocked",
-                                "questions", "referrals") for item in explained[layer] for r in item["because"]
+        r["rule"]
+        for layer in (
+            "presentations",
+            "compensations",
+            "risks",
+            "recommendations",
+            "withheld",
+            "blocked",
+            "questions",
+            "referrals",
+        )
+        for item in explained[layer]
+        for r in item["because"]
     } | {r["rule"] for r in explained["derived"]}
     assert [case["case_id"] for case in many] == ["RUN-0101", "RUN-0804"]
 

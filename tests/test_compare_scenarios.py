@@ -186,3 +186,52 @@ def overall_is(comparison, overall):
 @then("the outcome verdict says re-examine")
 def says_re_examine(comparison):
     assert "re-examine" in comparison.outcome_verdict.text
+
+
+@given(parsers.parse("the runner is {age:d} years old"))
+def runner_age(visits, age):
+    for case in visits.values():
+        case.setdefault("patient", {})["age"] = age
+
+
+@then(parsers.re(r"the comparison escalates to a (?P<referral>.+?) (?P<urgency>within .+?) for the (?P<about>.+)"))
+def says_escalate(comparison, follow_up_engine, referral, urgency, about):
+    """'a specialist referral within 1-2 weeks' is what the report prints as 'specialist_referral (soon)'."""
+    vocabulary = follow_up_engine.rulebase.vocabulary
+    referral_id = next(k for k, label in vocabulary.referrals.items() if label == referral)
+    urgency_id = next(k for k, u in vocabulary.urgencies.items() if u.label == urgency)
+    (check,) = [c for c in comparison.escalation if c.verdict == "escalate"]
+    assert (check.referral, check.urgency, check.about) == (referral_id, urgency_id, about), check
+    assert check.text.startswith(f"escalate: {referral_id} ({urgency_id}) - {about}")
+
+
+@then(parsers.parse("the escalation is grade {grade}, citing {source}"))
+def escalation_cited(comparison, grade, source):
+    (check,) = comparison.escalation
+    assert (check.grade, check.source) == (grade, source)
+
+
+@then("the clinician is asked to confirm the runner followed the programme")
+def adherence_to_confirm(comparison):
+    (check,) = comparison.escalation
+    assert not check.adherence_recorded and "confirm the programme was followed" in check.text
+
+
+@then(
+    parsers.parse("there is no escalation yet, and it comes at {weeks:d} weeks if the {outcome} has still not improved")
+)
+def not_yet(comparison, weeks, outcome):
+    (check,) = comparison.escalation
+    assert (check.verdict, check.outcome, check.threshold_weeks) == ("not yet", OUTCOMES[outcome], weeks)
+    assert f"escalate if still not improved at {weeks} weeks" in check.text
+
+
+@then("the outcome verdict says escalate instead of carrying on")
+def verdict_escalates(comparison):
+    assert "escalate (specialist_referral, soon" in comparison.outcome_verdict.text
+    assert "continue the plan" not in comparison.outcome_verdict.text
+
+
+@then("nothing is escalated")
+def nothing_escalated(comparison):
+    assert comparison.escalation and all(c.verdict == "not needed" for c in comparison.escalation)

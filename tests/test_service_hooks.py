@@ -8,17 +8,19 @@ import copy
 import uuid
 
 import pytest
-from _service import hook_call, module_server
+from _service import hook_call, load_example, module_server
 from _support import EXAMPLES
 from fhir.resources.R4B import get_fhir_model_class
 
 from engine import default_engine
 from engine.fhir.assessment_to_fhir import ordered_plan
+from engine.fhir.hook_request import hook_request
 from engine.service.cds_models import CardsResponse, Discovery
 
 PATIENT_VIEW = "/cds-services/kinetic-chain-patient-view"
 ENCOUNTER_START = "/cds-services/kinetic-chain-encounter-start"
 RED_FLAG = "hook-patient-view-red-flag-achilles-rupture.fhir.json"
+SCREEN_FIRST = "hook-patient-view-screen-first-calf-pain-after-flight.fhir.json"
 PLAN = "hook-encounter-start-runner-left-restriction.fhir.json"
 
 
@@ -273,15 +275,47 @@ def test_feedback_for_a_card_of_another_service_is_refused(client):
     assert client.post(f"{ENCOUNTER_START}/feedback", json={"feedback": [item]}).status_code == 404
 
 
-def test_a_missing_required_screen_gives_a_warning_card_and_no_plan(client):
-    cards = cards_of(
-        client.post(PATIENT_VIEW, json=hook_call("hook-patient-view-screen-first-calf-pain-after-flight.fhir.json"))
-    )
+def test_a_missing_required_screen_gives_one_warning_card_listing_what_it_holds_and_no_plan(client):
+    cards = cards_of(client.post(PATIENT_VIEW, json=hook_call(SCREEN_FIRST)))
+    local = default_engine().assess(EXAMPLES / "screen-first-calf-pain-after-flight.yaml")
+    held = [w for w in local.withheld if w.reason == "pending"]
+    assert len(held) > 1 and {q for w in held for q in w.questions} == {"screen_dvt_wells"}
     warnings = [c for c in cards if c["indicator"] == "warning"]
-    assert warnings and "Wells" in warnings[0]["summary"]
-    assert "Held until this screen is recorded" in warnings[0]["detail"] and warnings[0]["overrideReasons"]
+    assert len(warnings) == 1, [c["summary"] for c in warnings]  # one card for the screen, not one per held item
+    card = warnings[0]
+    assert "Wells" in card["summary"] and f"right; holds {len(held)} item(s)" in card["summary"]
+    assert "Held until this screen is recorded" in card["detail"] and "screen_first" in card["detail"]
+    assert all(f"- {w.label} - {w.side}" in card["detail"] for w in held)
+    assert [r["code"] for r in card["overrideReasons"]] == ["screen-done", "not-indicated"]
     assert not any(c["summary"].startswith("Plan") for c in cards)
-    assert "screen_first" in warnings[0]["detail"]
+
+
+def test_items_a_limb_red_flag_holds_are_one_warning_card_beside_the_referral(client):
+    cards = cards_of(client.post(PATIENT_VIEW, json=hook_call(RED_FLAG)))
+    local = default_engine().assess(EXAMPLES / "red-flag-achilles-rupture.yaml")
+    held = [w for w in local.withheld if w.reason == "red_flag"]
+    assert len(held) > 1
+    cards = [c for c in cards if c["summary"].startswith("Held")]
+    assert len(cards) == 1, [c["summary"] for c in cards]
+    card = cards[0]
+    assert card["indicator"] == "warning"
+    assert card["summary"] == f"Held until the referral clears the limb: {len(held)} item(s) (right)"
+    assert all(f"- {w.label} - right (palpable_achilles_gap, positive_thompson_test" in card["detail"] for w in held)
+    assert "positive Thompson (calf squeeze) test" in card["detail"]
+    assert [r["code"] for r in card["overrideReasons"]] == ["cleared", "clinical-judgement"]
+    assert "suggestions" not in card and "selectionBehavior" not in card
+
+
+def test_items_held_until_medical_clearance_are_one_warning_card(client):
+    call = hook_request(load_example("red-flag-possible-dvt.fhir.json"), "patient-view", str(uuid.uuid4()))
+    cards = cards_of(client.post(PATIENT_VIEW, json=call))
+    local = default_engine().assess(EXAMPLES / "red-flag-possible-dvt.yaml")
+    held = [w for w in local.withheld if w.reason == "medical_clearance"]
+    assert len(held) > 1 and len(held) == len(local.withheld)
+    warnings = [c for c in cards if c["indicator"] == "warning"]
+    assert [c["summary"] for c in warnings] == [f"Held until medically cleared: {len(held)} item(s) (right)"]
+    assert all(f"- {w.label} - right (calf_swelling_warmth)" in warnings[0]["detail"] for w in held)
+    assert warnings[0]["overrideReasons"] and warnings[0]["uuid"] != cards[0]["uuid"]
 
 
 def test_no_case_content_reaches_the_log_at_info_level(server, client):

@@ -124,6 +124,8 @@ def unresolved_sources(rulebase: Any) -> list[str]:
     follow_up = rulebase.vocabulary.data.get("follow_up") or {}
     cited = {f"outcomes.{name}.source": spec.get("source", "") for name, spec in follow_up.get("outcomes", {}).items()}
     cited |= {key: follow_up.get(key, "") for key in ("measurement_source", "left_right_source")}
+    families = (follow_up.get("escalation") or {}).get("families") or {}
+    cited |= {f"escalation.families.{name}.source": spec.get("source", "") for name, spec in families.items()}
     problems += [
         f"vocabulary.yaml: follow_up.{where}: '{part}' is not in {bibliography.file}{bibliography.hint(part)}"
         for where, text in cited.items()

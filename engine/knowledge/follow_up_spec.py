@@ -29,6 +29,30 @@ class OutcomeSpec(_Strict):
     source: str
 
 
+class EscalationFamily(_Strict):
+    """Which outcome is the main one for a presentation family, and how many weeks it gets to improve."""
+
+    label: str
+    presentations: list[str]
+    sites: list[str]
+    main_outcomes: list[str] = Field(min_length=1)
+    weeks: Positive
+    source: str
+
+    @property
+    def catch_all(self) -> bool:
+        return not self.presentations and not self.sites
+
+
+class EscalationSpec(_Strict):
+    """Brief section 9: escalate (referral, urgency, grade) when the main outcome has not improved in time."""
+
+    referral: str
+    urgency: str
+    grade: Literal["A", "B", "C"]
+    families: dict[str, EscalationFamily]
+
+
 class FollowUpSpec(_Strict):
     """The follow_up section, typed, so a missing MCID or text is a rule-base error, not a crash mid-report."""
 
@@ -36,6 +60,7 @@ class FollowUpSpec(_Strict):
     measurement_source: str
     left_right_mdc: dict[str, Positive]
     left_right_source: str
+    escalation: EscalationSpec
     texts: dict[str, str]
 
     def text(self, name: str, **values: Any) -> str:
@@ -62,4 +87,18 @@ TEXTS = [
     "swapped",
     "undated",
     "same_date",
+    "escalate",
+    "escalate_worse",
+    "escalation_not_yet",
+    "escalation_worse_not_yet",
+    "escalation_not_needed",
+    "escalation_unscored",
+    "escalation_untimed",
+    "change_up",
+    "change_down",
+    "change_none",
+    "unchanged_escalate",
+    "escalation_note",
+    "weeks_interval",
+    "weeks_symptom",
 ]

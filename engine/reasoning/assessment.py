@@ -177,9 +177,9 @@ class Reference(_Frozen):
 
     number: int
     key: str
-    citation: str | None
-    design: str | None
-    grade: Grade | None
+    citation: str | None = None  # (the compact JSON keeps numbers and keys; citations come with explain)
+    design: str | None = None
+    grade: Grade | None = None
 
 
 class Assessment(_Frozen):

@@ -44,7 +44,7 @@ figure.graph{margin:0;background:#fff}
 @media screen and (min-width:1240px){section.explanation figure.graph{margin:0 calc(574px - 50vw)}}
 .none{color:#7b8794;font-style:italic}
 .graph{overflow-x:auto;border:1px solid #e4e7eb;border-radius:4px;padding:4px}
-.graph svg{display:block;height:auto}
+.graph svg{display:block;height:auto;max-width:100%}
 footer{margin-top:30px;padding-top:10px;border-top:1px solid #d9e2ec;color:#52606d;font-size:12px}
 footer code{font-size:11px;word-break:break-all}
 @page{size:A4;margin:14mm 12mm}
@@ -61,11 +61,21 @@ footer code{font-size:11px;word-break:break-all}
  thead{display:table-header-group}
  th,td{padding:4px 5px}
  .rule,.mono{font-size:7.5pt}
- h2{break-after:avoid;page-break-after:avoid}
+ h2,h3,h2+p,h2+.small{break-after:avoid;page-break-after:avoid}
+ li,.card h3+.meta{break-inside:avoid;page-break-inside:avoid}
  section.explanation{page:wide;break-before:page}
  section.explanation figure.graph{margin:0}
  .graph{overflow:visible;border:0;padding:0}
  .graph-inner{min-width:0!important}
- .graph svg{width:100%;max-width:100%}
+ .graph svg{width:100%;max-width:100%;max-height:160mm}
 }
 """
+
+
+def graph_box_style(natural_width: str) -> str:
+    """The explanation graph's box on screen: never narrower than 75 % of the drawing (labels stay legible, and
+    only the graph scrolls sideways when the page is narrower) and never wider than the drawing (a small graph
+    is not blown up); print overrides the minimum so the graph scales to the landscape page."""
+    natural = float(natural_width or 0)
+    least = min(int(natural * 0.75), 2400)
+    return f"min-width:{least}px;max-width:{max(int(natural), least)}px"

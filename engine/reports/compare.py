@@ -12,6 +12,7 @@ from engine.numbers import number_text
 from engine.workflow.comparison import Comparison, MeasurementChange
 from engine.workflow.follow_up import OutcomeChange, describe
 from engine.workflow.follow_up_asymmetry import AsymmetryChange
+from engine.workflow.follow_up_escalation import Escalation
 
 MDC_NOTE = (
     "A measurement change counts as real only when it reaches the measurement's minimal detectable change (MDC);"
@@ -56,8 +57,20 @@ def _sides_text(row: AsymmetryChange) -> str:
     )
 
 
+ESCALATION_HEADING = "Escalation (the main outcome against its MCID over the time under treatment)"
+ESCALATION_TITLE = "ESCALATION" + ESCALATION_HEADING[len("Escalation") :]
+
+
+def _escalation_text(row: Escalation) -> str:
+    return f"{row.text} [grade {row.grade}; {row.source}]"
+
+
 def render_text(c: Comparison) -> str:
     out = _header(c) + [f"WARNING: {w}" for w in c.warnings] + [""]
+    if c.escalation:
+        out.append(ESCALATION_TITLE)
+        out += [f"  - {_escalation_text(row)}" for row in c.escalation]
+        out.append("")
     if c.outcomes:
         out.append("OUTCOMES (against the minimal clinically important difference)")
         out += [f"  - {_outcome_text(row)}" for row in c.outcomes]
@@ -98,6 +111,7 @@ th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left}th{background:#f
 .real-improvement{color:#176117}.real-decline{color:#a11}.warning{color:#a11;font-weight:600}
 .outcome-worse{border-left-color:#a11}.outcome-better{border-left-color:#176117}
 .note{color:#555;font-size:.9rem}
+.escalation li{margin:.3rem 0}.escalate{color:#a11;font-weight:600}
 """
 
 
@@ -117,6 +131,9 @@ def render_html(c: Comparison) -> str:
     body = [f"<h1>{e(header[0])}</h1>", f"<p>{e(header[1])}</p>"]
     body += [f'<p class="warning">Warning: {e(w)}</p>' for w in c.warnings]
     body.append(f'<p class="verdict outcome-{_cls(c.outcome_verdict.verdict)}">{e(header[2])}</p>')
+    if c.escalation:
+        items = "".join(f'<li class="{_cls(row.verdict)}">{e(_escalation_text(row))}</li>' for row in c.escalation)
+        body.append(f'<h2>{e(ESCALATION_HEADING)}</h2><ul class="escalation">{items}</ul>')
     if c.outcomes:
         cells = [
             [describe(r), _num(r.before), _num(r.after), _num(r.change, True), r.mcid_basis, r.verdict]

@@ -9,7 +9,7 @@ from engine.categories import COMPARISON_WORDS
 from engine.numbers import number_text
 from engine.reasoning.assessment import Assessment, Evidence, Finding, Item
 from engine.reasoning.explanation import explanation_of
-from engine.reports._css import CSS
+from engine.reports._css import CSS, graph_box_style
 from engine.reports.case_echo import echo_html
 from engine.reports.references import html_section
 from engine.reports.svg import SVG_NS, render_svg
@@ -214,7 +214,6 @@ def render_html(assessment: Assessment) -> str:
     # inline SVG in HTML needs no namespace declaration: the page then carries no URL at all
     svg = render_svg(explanation_of(a), f"Why: {a.case_id}").replace(f' xmlns="{SVG_NS}"', "", 1)
     width = svg.split('data-width="', 1)[1].split('"', 1)[0] if 'data-width="' in svg else "0"
-    min_width = min(int(float(width) * 0.75), 2400)
     rb = a.rulebase
     parts = [
         "<!DOCTYPE html>",
@@ -242,7 +241,7 @@ def render_html(assessment: Assessment) -> str:
         '<section class="explanation" id="explanation"><h2>Explanation</h2>',
         '<p class="small">Case facts flow left to right into conclusions; each dashed box is one rule firing, '
         "labelled with its rule id and evidence grade. Only facts used by a rule are shown.</p>",
-        f'<figure class="graph"><div class="graph-inner" style="min-width:{min_width}px">',
+        f'<figure class="graph"><div class="graph-inner" style="{graph_box_style(width)}">',
         f"{svg}</div></figure></section>",
         html_section(a),
         "<footer>",

@@ -6,12 +6,13 @@ import textwrap
 
 from engine.categories import COMPARISON_SYMBOLS
 from engine.numbers import number_text
-from engine.reasoning.assessment import Assessment, Finding, Item, Withheld
+from engine.reasoning.assessment import Assessment, Blocked, Finding, Item, Withheld
 from engine.reports.case_echo import complaint_lines, patient_line, recorded_lines
 from engine.reports.references import text_lines
 
 GRADES = "Grades: A = review/RCT/cohort/guideline; B = cross-sectional/case-control; C = consensus/practice."
 WIDTH = 100  # a report fits a terminal of 100 columns
+NONE = "none recorded"  # what case_echo says of an empty section; the text report names them on one line
 SIDE_WORDS = {"left": "left leg", "right": "right leg", "both": "both legs"}
 URGENCY_TEXT = {"emergency": "EMERGENCY", "same_day": "same day", "soon": "within 1-2 weeks", "routine": "routine"}
 
@@ -29,16 +30,57 @@ def held_because(item: Withheld) -> str:
     return f"{until} ({because}{referrals}{pending}){blocked}"
 
 
+def _withheld_lines(items: list[Withheld]) -> list[str]:
+    """Held items, one line per side and reason listing every item it holds (each item still named, with any
+    contraindication that outlasts the hold)."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for item in items:
+        reason = held_because(item.model_copy(update={"also_blocked_by": []}))
+        later = f" (contraindicated too: {', '.join(item.also_blocked_by)})" if item.also_blocked_by else ""
+        groups.setdefault((item.side, reason), []).append(item.label + later)
+    return [f"  - {side}, withheld {reason}: {', '.join(labels)}" for (side, reason), labels in groups.items()]
+
+
+def _blocked_lines(items: list[Blocked], verbose: bool) -> list[str]:
+    """Blocked items: one line per side, conditions and alternative; verbose, one line per item with rule ids."""
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    for item in items:
+        alternative = (
+            f"alternative: {item.alternative}" if item.alternative else "no unblocked alternative in its family"
+        )
+        if verbose:
+            rules = f" [{', '.join(item.rules)}]"
+            groups[(item.side, item.id, "")] = [
+                f"  - {item.label} - {item.side}: blocked by {', '.join(item.conditions)}{rules}; {alternative}"
+            ]
+            continue
+        groups.setdefault((item.side, ", ".join(item.conditions), alternative), []).append(item.label)
+    if verbose:
+        return [line for lines in groups.values() for line in lines]
+    return [
+        f"  - {side}, blocked by {conditions} ({alternative}): {', '.join(labels)}"
+        for (side, conditions, alternative), labels in groups.items()
+    ]
+
+
 def _evidence(item: Finding) -> str:
-    """The values that crossed the finding's thresholds, e.g. 'lunge_distance_cm left 6.5 (< 9)'."""
-    tested: dict[tuple[str, str, str], list[str]] = {}
+    """'lunge_angle_deg 31 < 31.8, lunge_distance_cm 6.5 < 7.1': the values that crossed the finding's thresholds,
+    with the thresholds (grouped by side only when the finding is on both legs)."""
+    sides: dict[str, dict[tuple[str, str], list[str]]] = {}
     for t in item.thresholds:
-        where = "" if t.side == "none" else f" {t.side}"
+        side = f"{t.side} " if item.side == "both" and t.side != "none" else ""
         bound = f"{COMPARISON_SYMBOLS[t.test]} {number_text(t.threshold)}"
-        tested.setdefault((t.measurement, where, number_text(t.value)), []).append(bound)
-    return "; ".join(
-        f"{name}{where} {value} ({', '.join(dict.fromkeys(b))})" for (name, where, value), b in tested.items()
-    )
+        sides.setdefault(side, {}).setdefault((t.measurement, number_text(t.value)), []).append(bound)
+    shown = {
+        side: ", ".join(
+            f"{name} {value} {b[0]}"
+            if len(b := list(dict.fromkeys(bounds))) == 1
+            else f"{name} {value} ({', '.join(b)})"
+            for (name, value), bounds in rows.items()
+        )
+        for side, rows in sides.items()
+    }
+    return "; ".join(side + values for side, values in shown.items())
 
 
 def why_lines(a: Assessment, kind: str, item: Item) -> list[str]:
@@ -76,7 +118,11 @@ def _case_lines(a: Assessment) -> list[str]:
     out = [f"Runner: {patient_line(a.patient)}"] if a.patient else []
     complaint = complaint_lines(a.case)
     out += [f"Complaint: {complaint[0]}", *(f"           {line}" for line in complaint[1:])] if complaint else []
-    out.append("; ".join(f"{label}: {text}" for label, text in recorded_lines(a.case)))
+    rows = recorded_lines(a.case)
+    missing = [label.lower() for label, text in rows if text == NONE]
+    recorded = [f"{label}: {text}" for label, text in rows if text != NONE]
+    line = "; ".join(recorded + ([f"{NONE}: {', '.join(missing)}"] if missing else []))
+    out.append(line[:1].upper() + line[1:])
     return out
 
 
@@ -91,25 +137,62 @@ def _referral_lines(a: Assessment) -> list[str]:
     return [*out, ""]
 
 
+def _section(title: str, lines: list[str]) -> list[str]:
+    """A titled section; an empty one is a single line ('RISKS (...): none') and a one-item one starts on the
+    title line, so short sections cost no screen space."""
+    if len(lines) == 1:
+        return [f"{title}: {lines[0].strip().removeprefix('- ')}"]
+    return [title, *lines] if lines else [f"{title}: none"]
+
+
+def _expected_line(expected: list[Item], verbose: bool, head: str) -> list[str]:
+    """Expected (unobserved) compensations on one line, per side; a line too long for the screen ends with
+    how many more there are (all of them with --verbose)."""
+    if not expected:
+        return []
+    by_side: dict[str, list[str]] = {}
+    for c in expected:
+        if c.id not in by_side.setdefault(c.side, []):
+            by_side[c.side].append(c.id)
+    text = head + "; ".join(f"{side} {', '.join(ids)}" for side, ids in by_side.items())
+    if verbose or len(text) <= WIDTH:
+        return [text]
+    shown, total = [], sum(len(ids) for ids in by_side.values())
+    for side, ids in by_side.items():
+        for name in ids:
+            more = f" +{total - len(shown) - 1} more" if len(shown) + 1 < total else ""
+            trial = head + _per_side([*shown, (side, name)]) + more
+            if len(trial) > WIDTH:
+                return [head + _per_side(shown) + f" +{total - len(shown)} more"]
+            shown.append((side, name))
+    return [head + _per_side(shown)]
+
+
+def _per_side(pairs: list[tuple[str, str]]) -> str:
+    sides: dict[str, list[str]] = {}
+    for side, name in pairs:
+        sides.setdefault(side, []).append(name)
+    return "; ".join(f"{side} {', '.join(names)}" for side, names in sides.items())
+
+
 def _layers(a: Assessment, verbose: bool) -> list[str]:
-    out = ["PRESENTATIONS (working diagnoses)"]
-    out += [_item_line(p, verbose=verbose) for p in a.presentations] or ["  (none)"]
-    out += ["", "FINDINGS"]
+    out = _section("PRESENTATIONS (working diagnoses)", [_item_line(p, verbose=verbose) for p in a.presentations])
+    findings = []
     for item in a.findings:
         extra = f", {', '.join(item.qualifiers)}" if item.qualifiers else ""
-        out += [_item_line(item, extra, verbose)]
-        out += [f"      measured: {_evidence(item)}"] if _evidence(item) else []
-    out += ["  (none)"] if not a.findings else []
-    observed = [c for c in a.compensations if c.observed]
+        measured = f": {_evidence(item)}" if _evidence(item) else ""
+        findings.append(_item_line(item, extra, verbose) + measured)
+    out += _section("FINDINGS", findings)
+    observed = [_item_line(c, ", observed", verbose) for c in a.compensations if c.observed]
     expected = [c for c in a.compensations if not c.observed]
-    out += ["", "COMPENSATIONS (observed = seen in this runner)"]
-    out += [_item_line(c, ", observed", verbose) for c in observed]
-    if expected:
-        names = ", ".join(dict.fromkeys(f"{c.id} ({c.side})" for c in expected))
-        out.append(f"  expected, not seen (start no chain): {names}")
-    out += ["  (none)"] if not a.compensations else []
-    out += ["", "RISKS (asymptomatic side only)"]
-    out += [_item_line(r, verbose=verbose) for r in a.risks] or ["  (none)"]
+    title = "COMPENSATIONS (observed = seen in this runner)"
+    if observed:
+        out += [title, *observed, *_expected_line(expected, verbose, "  expected, not seen (no chain): ")]
+    else:
+        out += _expected_line(expected, verbose, "COMPENSATIONS: none observed; expected (no chain): ") or [
+            f"{title}: none"
+        ]
+    out += _section("RISKS (asymptomatic side only)", [_item_line(r, verbose=verbose) for r in a.risks])
     return [*out, ""]
 
 
@@ -125,8 +208,13 @@ def _plan_lines(a: Assessment, verbose: bool) -> list[str]:
         for rec in items:
             because = _because(a, rec, verbose) if rec.role != "retest" or verbose else []
             head = f"  {rec.priority}. {rec.label} - {rec.side} [grade {rec.grade}; chain {rec.chain_grade}]"
+            dose = f"dose: {rec.dose}" + (f" ({rec.dose_source})" if verbose else "")
+            if not verbose:  # one paragraph per item: what, side, grades, dose, then why
+                out.append(f"{head}; {dose}" + (f" ({because[0].removeprefix(' - ')})" if because else ""))
+                out += [f"      WARNING: {warning}" for warning in rec.warnings]
+                continue
             out.append(head + (because[0] if because and not verbose else ""))
-            out.append(f"      dose: {rec.dose}" + (f" ({rec.dose_source})" if verbose else ""))
+            out.append(f"      {dose}")
             out += [f"      WARNING: {warning}" for warning in rec.warnings]
             out += because if verbose else []
     if a.omitted:
@@ -149,22 +237,16 @@ def render_text(assessment: Assessment, verbose: bool = False) -> str:
     out += _layers(a, verbose)
     out += _plan_lines(a, verbose)
     if a.withheld or a.blocked:
-        out.append("NOT RECOMMENDED")
-        for item in a.withheld:
-            out.append(f"  - {item.label} - {item.side}: withheld {held_because(item)}")
-        for item in a.blocked:
-            alternative = (
-                f"; alternative: {item.alternative}" if item.alternative else "; no unblocked alternative in its family"
-            )
-            rules = f" [{', '.join(item.rules)}]" if verbose else ""
-            out.append(f"  - {item.label} - {item.side}: blocked by {', '.join(item.conditions)}{rules}{alternative}")
-        out.append("")
+        out += _section("NOT RECOMMENDED", _withheld_lines(a.withheld) + _blocked_lines(a.blocked, verbose))
     if a.questions:
-        out.append("QUESTIONS (data that would sharpen this assessment)")
-        out += [f"  - {SIDE_WORDS[q.side]}: {q.label}" for q in a.questions]
-        out.append("")
+        sides: dict[str, list[str]] = {}
+        for q in a.questions:
+            sides.setdefault(q.side, []).append(q.label)
+        questions = [f"  - {SIDE_WORDS[side]}: {'; '.join(labels)}" for side, labels in sides.items()]
+        out += _section("QUESTIONS (data that would sharpen this assessment)", questions)
     out.append(GRADES)
-    out += text_lines(a, verbose)
+    references = text_lines(a, verbose)
+    out += references if verbose else [line for line in references if line]  # the key list follows the grades
     return "\n".join(wrapped for line in out for wrapped in _wrap(line)) + "\n"
 
 

@@ -20,6 +20,7 @@ from engine.reasoning.assessment import Assessment
 from engine.service._http import JSON, Problem, json_response, parse_json, read_body
 from engine.service._state import ServiceState, endpoint, state
 from engine.service._work import work
+from engine.version import __version__
 
 log = logging.getLogger("kinetic_chain.service")
 
@@ -116,6 +117,13 @@ def _report(service: ServiceState, hook_instance: str, token: str) -> str:
     if record is None or not hmac.compare_digest(record["report_token"], token):
         raise Problem(404, "no report for this hook instance and token", issue_code="not-found")
     assessment = Assessment.model_validate_json(record["output_json"])
+    current = service.engine.rulebase
+    if (record["rulebase_sha256"], record["engine_version"]) == (current.sha256, __version__):
+        # the same engine and rule base give the same assessment, now with the explanation material the
+        # stored (compact) JSON leaves out: rule texts, full citations, the firings behind the graph
+        again = service.engine.assess(json.loads(record["input_json"]))
+        if again.to_json() == record["output_json"]:
+            assessment = again
     try:
         return render_html(assessment)
     except Exception:  # the page must still show what was said: fall back to the plain-text report

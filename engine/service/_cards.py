@@ -1,5 +1,6 @@
-"""An assessment as CDS Hooks cards: critical per referral, warning per missing screen or held item, info with
-the plan (and a CarePlan suggestion), info with what to measure next, info with the EHR data not used."""
+"""An assessment as CDS Hooks cards: critical per referral; a warning per screen question (with the items it
+holds) and one per other reason for holding items (a limb red flag, medical clearance); info with the plan (and a
+CarePlan suggestion), info with what to measure next, info with the EHR data not used."""
 
 from __future__ import annotations
 
@@ -145,9 +146,12 @@ def _questions_of(item: Withheld) -> list[str]:
     return list(many) if many else ([one] if one else [])
 
 
-def _held_line(item: Withheld) -> str:
-    why = getattr(item, "reason", None) or "red_flag"
-    return f"- {item.label} - {item.side} ({why})"
+def _held_line(item: Withheld, extra: str = "") -> str:
+    return f"- {item.label} - {item.side}{extra}"
+
+
+def _sides(items: list[Withheld]) -> str:
+    return ", ".join(sorted({i.side for i in items}))
 
 
 def _screen_kind(ctx: CardContext, question_id: str) -> str | None:
@@ -157,38 +161,64 @@ def _screen_kind(ctx: CardContext, question_id: str) -> str | None:
     return kind or ("required" if question_id.startswith("screen_") else None)
 
 
+def _question_label(ctx: CardContext, question_id: str) -> str:
+    spec = ctx.vocabulary.data.get("questions", {}).get(question_id)
+    return str(spec.get("label", question_id)) if isinstance(spec, dict) else question_id
+
+
 def screen_cards(ctx: CardContext) -> list[dict[str, Any]]:
-    """A warning per required screen the engine asks for before planning (info for an advisory screen), and a
-    warning for the items held otherwise: pending a screen not asked here, or until medically cleared."""
+    """One card per screen question: a warning when the screen is required before a plan or holds items (info for
+    an advisory screen that holds nothing), listing the items it holds and their side. A screen that holds items
+    but is not asked here (another side's question) still gets its own warning card."""
     a = ctx.assessment
+    pending = [w for w in a.withheld if getattr(w, "reason", None) == "pending"]
+    asked = {q.id: q for q in a.questions if _screen_kind(ctx, q.id)}
+    order = list(asked) + [q for w in pending for q in _questions_of(w) if q not in asked]
     out = []
-    for question in (q for q in a.questions if _screen_kind(ctx, q.id)):
-        required = _screen_kind(ctx, question.id) == "required"
-        pending = [w for w in a.withheld if question.id in _questions_of(w)]
-        lines = [
-            f"**{'Screen first' if required else 'Advisory screen'}: {question.label}** - {question.side}",
-            "",
-            _status_line(a),
-            "",
-            f"Why: {_why(question)}.",
-        ]
-        if pending:
-            lines += ["", "Held until this screen is recorded:", *[_held_line(w) for w in pending]]
-        summary = f"{'Screen first' if required else 'Consider'}: {question.label} ({question.side})"
-        out.append(_card(ctx, "warning" if required else "info", summary, "\n".join(lines), "screen"))
-    covered = {q.id for q in a.questions}
-    groups: dict[str, list[Withheld]] = {}
-    for item in a.withheld:
-        reason = getattr(item, "reason", None)
-        open_questions = [q for q in _questions_of(item) if q not in covered]
-        if reason == "medical_clearance":
-            groups.setdefault("until medically cleared", []).append(item)
-        elif reason == "pending" and (open_questions or not _questions_of(item)):
-            groups.setdefault(f"pending {', '.join(open_questions) or 'a screen'}", []).append(item)
-    for what, items in groups.items():
-        sides = sorted({i.side for i in items})
-        lines = [f"Held {what}:", *[_held_line(i) for i in items], "", _status_line(a)]
-        summary = f"Held {what}: {len(items)} item(s) ({', '.join(sides)})"
+    for question_id in dict.fromkeys(order):
+        question = asked.get(question_id)
+        held = [w for w in pending if question_id in _questions_of(w)]
+        required = _screen_kind(ctx, question_id) == "required"
+        label = question.label if question else _question_label(ctx, question_id)
+        side = question.side if question else _sides(held)
+        lines = [f"**{'Screen first' if required else 'Advisory screen'}: {label}** - {side}", "", _status_line(a)]
+        if question:
+            lines += ["", f"Why: {_why(question)}."]
+        if held:
+            lines += ["", "Held until this screen is recorded:", *[_held_line(w) for w in held]]
+        if required or held:
+            held_note = f"; holds {len(held)} item(s)" if held else ""
+            summary = f"Screen first ({side}{held_note}): {label}"
+            out.append(_card(ctx, "warning", summary, "\n".join(lines), "screen"))
+        else:
+            out.append(_card(ctx, "info", f"Consider: {label} ({side})", "\n".join(lines), "screen"))
+    return out
+
+
+def _flag_note(item: Withheld) -> str:
+    """The red flags holding an item, and the screens it will still wait for once they are cleared."""
+    screens = _questions_of(item)
+    return f" ({', '.join(item.red_flags)}" + (f"; then pending {', '.join(screens)})" if screens else ")")
+
+
+def held_cards(ctx: CardContext) -> list[dict[str, Any]]:
+    """One warning card per hold that is not a screen: the items a limb red flag holds until its referral clears
+    the limb, and the items held until the runner is medically cleared (a whole-patient red flag)."""
+    a = ctx.assessment
+    labels = flag_labels(ctx.vocabulary)
+    out = []
+    for reason, title in (
+        ("red_flag", "until the referral clears the limb"),
+        ("medical_clearance", "until medically cleared"),
+    ):
+        items = [w for w in a.withheld if getattr(w, "reason", None) == reason]
+        if not items:
+            continue
+        flags = sorted({f for w in items for f in w.red_flags})
+        lines = [f"**Held {title}** - {_sides(items)}", "", _status_line(a), "", "Red flags:"]
+        lines += [f"- {labels.get(f, f)} (`{f}`)" for f in flags]
+        lines += ["", "Held items:", *[_held_line(w, _flag_note(w)) for w in items]]
+        summary = f"Held {title}: {len(items)} item(s) ({_sides(items)})"
         out.append(_card(ctx, "warning", summary, "\n".join(lines), "held"))
     return out
 
@@ -256,6 +286,6 @@ def issues_card(ctx: CardContext) -> dict[str, Any] | None:
 def build_cards(ctx: CardContext) -> list[dict[str, Any]]:
     """Every card for an assessment, most urgent first; an empty list when there is nothing to say."""
     cards = [referral_card(ctx, r) for r in ctx.assessment.referrals]
-    cards += screen_cards(ctx)
+    cards += screen_cards(ctx) + held_cards(ctx)
     cards += [c for c in (plan_card(ctx), questions_card(ctx), issues_card(ctx)) if c]
     return cards

@@ -4,7 +4,8 @@ what matters to the runner, what appeared or resolved.
 A measurement change counts as real when it reaches the measurement's minimal detectable change (MDC, from the
 vocabulary); below that it is "no real change". For all four measurements a larger value means more
 dorsiflexion, so an increase is an improvement. Outcomes (VISA-A, VISA-P, PSFS, pain) are judged against their
-MCIDs in engine.workflow.follow_up. Visits are compared in visit_date order, never backwards, and only of one case.
+MCIDs in engine.workflow.follow_up, and a main outcome that has not improved in time escalates
+(engine.workflow.follow_up_escalation). Visits are compared in visit_date order, never backwards, and only of one case.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from engine.workflow.follow_up import (
     overall_verdict,
 )
 from engine.workflow.follow_up_asymmetry import AsymmetryChange, asymmetry_changes
+from engine.workflow.follow_up_escalation import Escalation, escalations, with_escalation
 
 #: The measurement a side's plain verdict quotes first (knee-to-wall is what clinicians re-test).
 HEADLINE_ORDER = (
@@ -99,6 +101,7 @@ class Comparison(_Frozen):
     interval_weeks: float | None
     outcome_verdict: OutcomeVerdict
     outcomes: list[OutcomeChange]
+    escalation: list[Escalation]
     sides: list[SideComparison]
     asymmetry: list[AsymmetryChange]
     warnings: list[str]
@@ -202,6 +205,7 @@ def compare(before: CaseInput, after: CaseInput, engine: Engine) -> Comparison:
     old, new = engine.assess(case_before), engine.assess(case_after)
     weeks = interval_weeks(case_before.visit_date, case_after.visit_date)
     outcomes = outcome_changes(case_before, case_after, spec, weeks)
+    checks = escalations((case_before, case_after), new, outcomes, weeks, engine.rulebase.vocabulary)
     rows = measurement_changes(case_before, case_after, engine)
     sides = []
     for side in SIDES:
@@ -227,8 +231,9 @@ def compare(before: CaseInput, after: CaseInput, engine: Engine) -> Comparison:
         status_after=new.status,
         visits_swapped=swapped,
         interval_weeks=weeks,
-        outcome_verdict=overall_verdict(outcomes, spec),
+        outcome_verdict=with_escalation(overall_verdict(outcomes, spec), checks, spec),
         outcomes=outcomes,
+        escalation=checks,
         sides=sides,
         asymmetry=asymmetry_changes(case_before, case_after, engine, spec),
         warnings=warnings,

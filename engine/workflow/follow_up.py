@@ -38,7 +38,34 @@ def follow_up_problems(vocabulary: Any) -> list[str]:
     spec = vocabulary.follow_up
     if spec is None:
         return ["vocabulary.yaml: follow_up: missing (MCIDs and texts for comparing visits)"]
-    return [f"vocabulary.yaml: follow_up.texts.{name}: missing" for name in TEXTS if name not in spec.texts]
+    problems = [f"vocabulary.yaml: follow_up.texts.{name}: missing" for name in TEXTS if name not in spec.texts]
+    return problems + escalation_problems(vocabulary, spec)
+
+
+def escalation_problems(vocabulary: Any, spec: FollowUpSpec) -> list[str]:
+    """Every word of follow_up.escalation must be a vocabulary word, and exactly one family is the catch-all."""
+    where = "vocabulary.yaml: follow_up.escalation"
+    esc = spec.escalation
+    problems = [
+        f"{where}.referral: unknown referral '{esc.referral}'" for _ in [0] if esc.referral not in vocabulary.referrals
+    ]
+    problems += [
+        f"{where}.urgency: unknown urgency '{esc.urgency}'" for _ in [0] if esc.urgency not in vocabulary.urgencies
+    ]
+    for name, family in esc.families.items():
+        known = (
+            ("presentations", family.presentations, vocabulary.presentations),
+            ("sites", family.sites, vocabulary.symptom_sites),
+            ("main_outcomes", family.main_outcomes, spec.outcomes),
+        )
+        problems += [
+            f"{where}.families.{name}.{key}: unknown '{w}'" for key, words, ok in known for w in words if w not in ok
+        ]
+    if sum(f.catch_all for f in esc.families.values()) != 1:
+        problems.append(
+            f"{where}.families: expected exactly one family with no presentations and no sites (the others)"
+        )
+    return problems
 
 
 class OutcomeChange(_Strict):
