@@ -88,3 +88,9 @@ def test_render_is_the_registry_the_command_line_uses() -> None:
     with pytest.raises(ValueError, match="unknown assessment format 'pdf'; expected one of: text, json, markdown"):
         render(result, "pdf")
     assert set(ASSESSMENT_FORMATS.names) == {"text", "json", "markdown", "html", "fhir"}
+
+
+def test_loading_and_checking_the_rule_base_needs_no_networkx() -> None:
+    """Cycles are looked for without networkx; it is imported only to name the cycles of a broken rule base."""
+    modules = modules_after("from engine.knowledge.rulebase import load_rulebase\nload_rulebase(None)")
+    assert "engine.knowledge.checks" in modules and "networkx" not in modules

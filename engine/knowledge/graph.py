@@ -5,10 +5,13 @@ Used by load-time validation (reachability, cycles), by the coverage test and by
 
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from engine.knowledge.rule import ANY, CASE_KINDS, Rule
 from engine.knowledge.rulebase import RuleBase
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 LAYER_OF_KIND = {
     **dict.fromkeys(CASE_KINDS, "case"),
@@ -42,6 +45,8 @@ def conclusion_nodes(rule: Rule) -> list[str]:
 
 def rulebase_graph(rulebase: RuleBase) -> nx.MultiDiGraph:
     """Every vocabulary word a rule can touch, with one edge per (premise, conclusion) of each rule."""
+    import networkx as nx  # only when a graph is asked for: loading a rule base does not need it
+
     graph = nx.MultiDiGraph(name=rulebase.name, version=rulebase.version, sha256=rulebase.sha256)
     for rule in rulebase.rules:
         for target in conclusion_nodes(rule):
@@ -55,6 +60,30 @@ def rulebase_graph(rulebase: RuleBase) -> nx.MultiDiGraph:
                         source, target, key=rule.id, rule=rule.id, grade=rule.grade, negated=condition.absent
                     )
     return graph
+
+
+def has_cycle(rulebase: RuleBase) -> bool:
+    """Whether rulebase_graph would hold a cycle (Kahn's algorithm on the same edges, without building it)."""
+    edges: dict[str, set[str]] = {}
+    for rule in rulebase.rules:
+        sources = {node_id(c.kind, name) for c in rule.when for name in c.names}
+        for target in conclusion_nodes(rule):
+            edges.setdefault(target, set())
+            for source in sources:
+                edges.setdefault(source, set()).add(target)
+    incoming = dict.fromkeys(edges, 0)
+    for targets in edges.values():
+        for target in targets:
+            incoming[target] += 1
+    ready = [node for node, count in incoming.items() if count == 0]
+    removed = 0
+    while ready:
+        removed += 1
+        for target in edges[ready.pop()]:
+            incoming[target] -= 1
+            if incoming[target] == 0:
+                ready.append(target)
+    return removed < len(edges)
 
 
 def live_rules(rulebase: RuleBase) -> set[str]:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import textwrap
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from engine.numbers import number_text
 from engine.reasoning.assessment import Assessment, Item, Withheld
 from engine.reports.case_echo import complaint_lines, patient_line, recorded_lines
 from engine.reports.references import text_lines
 from engine.reports.why import graph_of
+
+if TYPE_CHECKING:
+    import networkx as nx  # annotations only: these reports need no networkx to run
 
 GRADES = "Grades: A = review/RCT/cohort/guideline; B = cross-sectional/case-control; C = consensus/practice."
 WIDTH = 100  # a report fits a terminal of 100 columns
