@@ -9,13 +9,18 @@ repeated object) the size they expand to is counted before anything is built and
 The duplicate-key check visits each node once either way, so it is linear.
 
 libyaml (PyYAML's C parser) is used when it is installed, else PyYAML's pure-Python parser; both get the
-same resolvers and constructors, and a first pass over the parser's events refuses anchors and aliases, or
-more (expanded) nodes than a caller allows, before anything is built. libyaml also refuses nesting
-deeper than 1000 levels; the pure-Python composer hits Python's recursion limit at about the same depth.
+same resolvers and constructors, and a first pass over the parser's events refuses anchors and aliases, more
+(expanded) nodes than a caller allows, or nesting deeper than MAX_DEPTH, before anything is built (below
+both libyaml's own limit of 1000 levels and the depth at which the pure-Python composer exhausts Python's
+stack, so both refuse at the same depth with the same message). The two parsers word some syntax errors
+differently ("did not find expected ',' or '}'" and "expected ',' or '}', but got ':'"); every YAML error
+leaves here said one way, with its line and column and without the parser's own excerpt, so a message does not
+depend on which parser is installed (tests/test_yaml_loaders.py holds both to that on the bad-input corpus).
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
@@ -23,6 +28,9 @@ import yaml
 
 TIMESTAMP = "tag:yaml.org,2002:timestamp"
 ALIASES_REFUSED = "YAML anchors and aliases are not allowed"
+#: Deepest nesting of collections any YAML file may have (a case is 4-5 levels deep, a rule file 6-7).
+MAX_DEPTH = 200
+TOO_DEEP = f"exceeded maximum nesting depth ({MAX_DEPTH} levels)"
 
 
 class Mapping(dict):
@@ -121,6 +129,8 @@ def _first_pass(text: str, loader: type, max_nodes: int | None, aliases: bool) -
         if not aliases and (isinstance(event, yaml.AliasEvent) or anchor is not None):
             raise yaml.composer.ComposerError(None, None, ALIASES_REFUSED, event.start_mark)
         if isinstance(event, yaml.CollectionStartEvent):
+            if len(sizes) > MAX_DEPTH:  # no mark: libyaml's scanner may find its own limit first, further on
+                raise yaml.composer.ComposerError(None, None, TOO_DEEP, None)
             sizes.append(1)
             anchors.append(anchor)
             total += 1
@@ -142,11 +152,72 @@ def parse_yaml(text: str, max_nodes: int | None = None, loader: type | None = No
     """Parse without judging duplicates, so a caller can name where a repeated key sits. Anchors and aliases
     are refused unless `aliases`; then `max_nodes` bounds the size they expand to."""
     loader = loader or LOADERS[0]
-    _first_pass(text, loader, max_nodes, aliases)
-    return yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader subclass
+    try:
+        _first_pass(text, loader, max_nodes, aliases)
+        return yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as error:
+        raise _said_one_way(error, text) from None
+    except yaml.reader.ReaderError as error:
+        reason = "special characters are not allowed"  # libyaml: "control characters are not allowed"
+        raise yaml.reader.ReaderError(error.name, error.position, error.character, error.encoding, reason) from None
+    except UnicodeEncodeError as error:  # libyaml is handed UTF-8: a lone surrogate fails before it reads
+        character = ord(text[error.start])
+        reason = "special characters are not allowed"
+        raise yaml.reader.ReaderError("<unicode string>", error.start, character, "unicode", reason) from None
 
 
 def load_yaml(text: str, max_nodes: int | None = None, loader: type | None = None) -> Any:
     data = parse_yaml(text, max_nodes, loader)
     check_duplicates(data)
     return data
+
+
+#: libyaml's and PyYAML's wordings of one problem, said one way once "did not find expected X" has become
+#: "expected X" and PyYAML's ", but found Y" is dropped (the line and column say where).
+SAME_PROBLEM = {
+    "mapping values are not allowed in this context": "mapping values are not allowed here",
+    "block sequence entries are not allowed in this context": "sequence entries are not allowed here",
+    "expected the node content": "expected node content",
+    "expected '<document start>'": "expected <document start>",
+    "expected a comment or a line break": "expected comment or line break",
+    "expected chomping or indentation indicators": "expected comment or line break",
+    "expected ' '": "expected whitespace or line break",
+    "expected tag URI": "expected URI",
+}
+#: PyYAML's "expected <block end>" names what libyaml names by the collection being parsed.
+BLOCK_END = {
+    "while parsing a block mapping": "expected key",
+    "while parsing a block collection": "expected '-' indicator",
+}
+_CANNOT_START = re.compile(r"found character (.* )?that cannot start any token")
+
+
+def _problem(text: str | None, context: str | None, source: str, mark: Any) -> str | None:
+    if text is None:
+        return None
+    text = re.sub(r"^(did not|could not) find expected ", "expected ", text)
+    text = re.sub(r", but (found|got) .*$", "", text, flags=re.DOTALL)
+    text = SAME_PROBLEM.get(text, text)
+    if text == "expected <block end>" and context in BLOCK_END:
+        text = BLOCK_END[context]
+    if _CANNOT_START.fullmatch(text) and mark is not None and 0 <= mark.index < len(source):
+        text = f"found character {source[mark.index]!r} that cannot start any token"
+    return text
+
+
+def _mark(mark: Any) -> Any:
+    """The mark without the parser's excerpt (libyaml has none): name, line and column."""
+    return None if mark is None else yaml.Mark(mark.name, mark.index, mark.line, mark.column, None, None)
+
+
+def _said_one_way(error: yaml.MarkedYAMLError, source: str) -> yaml.MarkedYAMLError:
+    """The same error class with its problem and context in one wording whichever parser raised it."""
+    if error.problem is not None and error.problem.startswith("exceeded maximum nesting depth"):
+        return yaml.composer.ComposerError(None, None, TOO_DEEP, None)  # libyaml's own limit, 1000 levels
+    return type(error)(
+        _problem(error.context, None, source, error.context_mark),
+        _mark(error.context_mark),
+        _problem(error.problem, error.context, source, error.problem_mark),
+        _mark(error.problem_mark),
+        error.note,
+    )

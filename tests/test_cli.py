@@ -24,8 +24,10 @@ def run(*args: str) -> click.testing.Result:
 
 def all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     found = []
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
         found.append((*prefix, name))
+        command = group.get_command(ctx, name)
         if isinstance(command, click.Group):
             found += all_commands(command, (*prefix, name))
     return found
@@ -166,3 +168,64 @@ def test_rules_coverage_lists_rules_no_example_fires() -> None:
     fired, total = map(int, result.output.split(" rules fired")[0].split(" of "))
     never = [line for line in result.output.splitlines() if line.startswith("never fired: ")]
     assert len(never) == total - fired and 0 < fired < total
+
+
+def test_the_readme_exit_code_table_is_what_the_exception_classes_carry() -> None:
+    """Issue 10 point 2: each refusal's exit code comes from its class; the README's table must say the same."""
+    from engine.commands._support import CasesInvalid, Interrupted, InvalidInput, NotFound, OutputNotWritable
+
+    table = (REPO / "README.md").read_text(encoding="utf-8").split("**Exit codes**")[1].split("\n\n")[1]
+    documented = {
+        int(code): row.split("|")[2]
+        for row in table.splitlines()[2:]
+        for code in row.split("|")[1].replace("`", "").split("/")
+    }
+    carried = {
+        InvalidInput("").exit_code: "invalid",
+        CasesInvalid().exit_code: "invalid",
+        click.UsageError("").exit_code: "usage error",
+        NotFound("").exit_code: "not in the assessment",
+        OutputNotWritable("").exit_code: "cannot be written",
+        Interrupted("", 2).exit_code: "SIGINT",
+        Interrupted("", 15).exit_code: "SIGTERM",
+    }
+    assert set(documented) == {0, *carried}
+    for code, words in carried.items():
+        assert words in documented[code], (code, documented[code])
+
+
+def test_an_output_that_cannot_be_written_exits_4_naming_it(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-folder" / "report.txt"
+    result = run("assess", EXAMPLE, "--output", str(missing))
+    assert result.exit_code == 4
+    assert str(missing) in result.stderr and "Traceback" not in result.stderr
+    assert not missing.parent.exists()
+
+
+def test_refusals_are_the_message_alone_on_stderr_with_terminal_escapes_shown() -> None:
+    result = run("explain", EXAMPLE, "band_assisted_mobilization")
+    assert result.stderr.startswith(f"{EXAMPLE}: band_assisted_mobilization was neither")  # no "Error: " prefix
+    assert result.stdout == ""
+
+
+def test_help_lists_each_command_with_its_own_first_sentence() -> None:
+    """--help is written from a static table (so it imports no command); it must match the commands."""
+    from engine.commands.main import COMMANDS
+
+    ctx = click.Context(main)
+    for name, (_target, short) in COMMANDS.items():
+        command = main.get_command(ctx, name)
+        for limit in (45, 80, 400):
+            assert click.Command(name, help=short).get_short_help_str(limit) == command.get_short_help_str(limit)
+    listed = run("--help").output.split("Commands:")[1]
+    assert [line.split()[0] for line in listed.strip().splitlines()[: len(COMMANDS)]] == sorted(COMMANDS)
+
+
+def test_format_choices_are_the_registries() -> None:
+    from engine.reports import ASSESSMENT_FORMATS, COMPARE_FORMATS, EXPLAIN_FORMATS
+
+    assert ASSESSMENT_FORMATS.names == ("text", "json", "markdown", "html", "fhir")
+    assert EXPLAIN_FORMATS.names == ("text", "dot", "mermaid", "json")
+    assert COMPARE_FORMATS.names == ("text", "json", "html")
+    for command, names in (("assess", ASSESSMENT_FORMATS), ("explain", EXPLAIN_FORMATS), ("compare", COMPARE_FORMATS)):
+        assert f"[{'|'.join(names.names)}]" in run(command, "--help").output.replace("\n", "").replace(" ", "")

@@ -1,23 +1,24 @@
-"""What every kinetic-chain command shares: exit codes, error reporting, and the engine for an invocation."""
+"""What every kinetic-chain command shares: exit codes carried by exception classes, error reporting, and the
+engine for an invocation.
+
+A command refuses by raising one of the CommandError classes below; click shows the message on stderr (escaped,
+without click's "Error: " prefix, so a message names the file first) and exits with the class's exit_code, as
+it does for its own UsageError (exit 2). Nothing here imports the engine until a command needs it, so
+`kinetic-chain --help` stays fast.
+"""
 
 from __future__ import annotations
 
-import sys
 import unicodedata
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from engine._atomic import OutputError
-from engine.api import Engine
-from engine.errors import KineticChainError
+if TYPE_CHECKING:
+    from engine.api import Engine
 
-EXIT_INVALID = 1
-EXIT_NOT_FOUND = 3
-#: An output cannot be written (folder missing or read-only, disk full, I/O error, locked by another batch).
-EXIT_WRITE = 4
 EPILOG = (
     "Exit codes: 0 success, 1 invalid case or rule file, 2 usage error, 3 item not in the assessment, "
     "4 an output cannot be written."
@@ -41,23 +42,68 @@ def warn(message: str) -> None:
     click.echo(printable(message), err=True)
 
 
-def fail(message: str, code: int = EXIT_INVALID) -> None:
-    warn(message)
-    sys.exit(code)
+class CommandError(click.ClickException):
+    """A refusal with its exit code; the message (if any) goes to stderr as it is, escaped."""
+
+    exit_code = 1
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        if self.message:
+            click.echo(printable(self.message), err=file is None, file=file)
+
+
+class InvalidInput(CommandError):
+    """Exit 1: a case file, the rule base or another input is invalid (the message names the file and field)."""
+
+    exit_code = 1
+
+
+class CasesInvalid(InvalidInput):
+    """Exit 1 at the end of a run: some inputs (case files, audit records) failed, each already reported."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message)
+
+
+class NotFound(CommandError):
+    """Exit 3: the item asked about (an intervention for `explain`) is not in the assessment."""
+
+    exit_code = 3
+
+
+class OutputNotWritable(CommandError):
+    """Exit 4: an output cannot be written (folder missing or read-only, disk full, I/O error, locked)."""
+
+    exit_code = 4
+
+
+class Interrupted(CommandError):
+    """Exit 128 + the signal number (130 SIGINT, 143 SIGTERM), as shells report it: a batch stopped by a signal."""
+
+    def __init__(self, message: str, signal_number: int) -> None:
+        super().__init__(message)
+        self.exit_code = 128 + signal_number
+
+
+def fail(message: str) -> NoReturn:
+    """Refuse with exit code 1 (InvalidInput); other codes raise their class."""
+    raise InvalidInput(message)
 
 
 def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     """Turn the engine's own errors into a message on stderr and exit code 1 (4 for an output that cannot be
     written), never a traceback."""
+    from engine._atomic import OutputError
+    from engine.errors import KineticChainError
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
         except OutputError as error:
-            fail(str(error), EXIT_WRITE)
+            raise OutputNotWritable(str(error)) from None
         except KineticChainError as error:
-            fail(str(error))
+            raise InvalidInput(str(error)) from None
 
     return wrapper
 
@@ -65,8 +111,11 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 def engine_of(ctx: click.Context) -> Engine:
     """The engine for this invocation, built once (loading validates the rule base)."""
     if "engine" not in ctx.obj:
+        from engine.api import Engine
+        from engine.errors import KineticChainError
+
         try:
             ctx.obj["engine"] = Engine(ctx.obj["rules_dir"])
         except KineticChainError as error:
-            fail(str(error))
+            raise InvalidInput(str(error)) from None
     return ctx.obj["engine"]

@@ -3,44 +3,15 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
 from engine._atomic import atomic_write_text, check_folder_writable
-from engine.api import Engine
-from engine.commands._support import EPILOG, EXIT_INVALID, EXIT_NOT_FOUND, engine_of, fail, reports_errors, warn
-from engine.commands.service import record_cli_assessment
+from engine.commands._support import EPILOG, CasesInvalid, NotFound, engine_of, reports_errors, warn
 from engine.errors import KineticChainError
-from engine.reasoning.explanation import node_link
-from engine.reports.dot import to_dot
-from engine.reports.text import render_text
-from engine.reports.why import explain as explain_item
-from engine.reports.why import render_tree
-
-REPORT_FORMATS = ("text", "json", "markdown", "html", "fhir")
-
-
-def render(assessment: Any, fmt: str, engine: Engine, verbose: bool = False) -> str:
-    if fmt == "json":
-        return assessment.to_json() + "\n"
-    if fmt == "markdown":
-        from engine.reports.markdown import render_markdown
-
-        return render_markdown(assessment)
-    if fmt == "html":
-        from engine.reports.html import render_html
-
-        return render_html(assessment)
-    if fmt == "fhir":
-        from engine.fhir import assessment_bundle
-
-        return (
-            json.dumps(assessment_bundle(assessment, engine.rulebase.vocabulary), indent=2, ensure_ascii=False) + "\n"
-        )
-    return render_text(assessment, verbose=verbose)
+from engine.reports import ASSESSMENT_FORMATS, COMPARE_FORMATS, EXPLAIN_FORMATS
 
 
 def _element(case: str, outcome: Any) -> dict[str, Any]:
@@ -62,7 +33,7 @@ def check_output(output: str, inputs: tuple[str, ...]) -> None:
 
 @click.command(epilog=EPILOG)
 @click.argument("cases", nargs=-1, required=True, type=click.Path(allow_dash=True))
-@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(ASSESSMENT_FORMATS.names), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here instead of stdout.")
 @click.option("--verbose", "-v", is_flag=True, help="Text report: every rule id, grade and source behind each item.")
 @click.option(
@@ -105,6 +76,8 @@ def assess(
             valid = engine.load_case(case)
             outcomes.append((case, engine.assess(valid, explain=explain)))
             if audit:
+                from engine.commands.service import record_cli_assessment
+
                 record_cli_assessment(valid, outcomes[-1][1], db)
         except KineticChainError as error:
             warn(str(error))
@@ -112,25 +85,22 @@ def assess(
     results = [outcome for _case, outcome in outcomes if not isinstance(outcome, KineticChainError)]
     if fmt == "json" and len(cases) > 1:
         text = json.dumps([_element(case, o) for case, o in outcomes], indent=2, ensure_ascii=False) + "\n"
-    elif fmt == "json":
-        text = results[0].to_json() + "\n" if results else ""
     else:
-        text = "\n".join(render(result, fmt, engine, verbose) for result in results)
+        options = {"verbose": verbose, "vocabulary": engine.rulebase.vocabulary}
+        text = "\n".join(ASSESSMENT_FORMATS.render(result, fmt, **options) for result in results)
     if output:
         atomic_write_text(output, text)
     else:
         click.echo(text, nl=False)
     if len(results) < len(cases):
-        sys.exit(EXIT_INVALID)
+        raise CasesInvalid()
 
 
 @click.command(epilog=EPILOG)
 @click.argument("case", type=click.Path(allow_dash=True))
 @click.argument("intervention")
 @click.option("--side", type=click.Choice(("left", "right", "both")), help="Only this side (default: every side).")
-@click.option(
-    "--format", "fmt", type=click.Choice(("text", "dot", "mermaid", "json")), default="text", show_default=True
-)
+@click.option("--format", "fmt", type=click.Choice(EXPLAIN_FORMATS.names), default="text", show_default=True)
 @click.pass_context
 @reports_errors
 def explain(ctx: click.Context, case: str, intervention: str, side: str | None, fmt: str) -> None:
@@ -143,25 +113,12 @@ def explain(ctx: click.Context, case: str, intervention: str, side: str | None, 
     engine = engine_of(ctx)
     if intervention not in engine.rulebase.vocabulary.interventions:
         raise click.BadParameter(f"unknown intervention '{intervention}'", param_hint="INTERVENTION")
+    from engine.reports.why import explain as explain_item
+
     answer = explain_item(engine.assess(case), intervention, side)
     if not answer.found:
-        fail(f"{case}: {intervention} was neither recommended, withheld nor blocked for this case", EXIT_NOT_FOUND)
-    if fmt == "text":
-        click.echo(render_tree(answer), nl=False)
-    elif fmt == "dot":
-        click.echo(to_dot(answer.subgraph(), f"why {intervention}"), nl=False)
-    elif fmt == "mermaid":
-        from engine.reports.mermaid import render_markdown_graph
-
-        click.echo(render_markdown_graph(node_link(answer.subgraph())), nl=False)
-    else:
-        payload = {
-            "intervention": intervention,
-            "targets": answer.targets,
-            "paths": answer.paths(),
-            "graph": node_link(answer.subgraph()),
-        }
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        raise NotFound(f"{case}: {intervention} was neither recommended, withheld nor blocked for this case")
+    click.echo(EXPLAIN_FORMATS.render(answer, fmt), nl=False)
 
 
 @click.command(epilog=EPILOG)
@@ -179,7 +136,7 @@ def schema(ctx: click.Context) -> None:
 @click.command(epilog=EPILOG)
 @click.argument("before", type=click.Path(allow_dash=True))
 @click.argument("after", type=click.Path(allow_dash=True))
-@click.option("--format", "fmt", type=click.Choice(("text", "json", "html")), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(COMPARE_FORMATS.names), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here instead of stdout.")
 @click.pass_context
 @reports_errors
@@ -196,7 +153,6 @@ def compare(ctx: click.Context, before: str, after: str, fmt: str, output: str |
     Example:
       kinetic-chain compare examples/followup-RUN-0142-visit1.yaml examples/followup-RUN-0142-visit2.yaml
     """
-    from engine.reports.compare import render as render_comparison
     from engine.workflow.comparison import compare as compare_visits
 
     if output:
@@ -204,7 +160,7 @@ def compare(ctx: click.Context, before: str, after: str, fmt: str, output: str |
     comparison = compare_visits(before, after, engine_of(ctx))
     for warning in comparison.warnings:
         warn(f"warning: {warning}")
-    text = render_comparison(comparison, fmt)
+    text = COMPARE_FORMATS.render(comparison, fmt)
     if output:
         atomic_write_text(output, text)
     else:

@@ -8,19 +8,25 @@ second batch. See engine.workflow._batch_output for how the JSON lines are writt
 from __future__ import annotations
 
 import os
-import signal
 import sys
 from pathlib import Path
 
 import click
 
 from engine._atomic import OutputError, check_folder_writable, reason_of
-from engine.commands._support import EXIT_INVALID, EXIT_WRITE, engine_of, fail, reports_errors, warn
+from engine.commands._support import (
+    CasesInvalid,
+    Interrupted,
+    InvalidInput,
+    OutputNotWritable,
+    engine_of,
+    reports_errors,
+    warn,
+)
 from engine.workflow._batch_inputs import expand_paths, would_read
 from engine.workflow._batch_output import LeftoverPartial, OutputBusy, ResultsFile
 from engine.workflow._batch_pool import stop_on_signals
 
-EXIT_INTERRUPTED = {signal.SIGINT: 130, signal.SIGTERM: 143}  # 128 + the signal, as shells report it
 BATCH_EPILOG = (
     "Exit codes: 0 every case valid; 1 at least one case file invalid or failed (the others are still assessed"
     " and written) or the rule base invalid; 2 usage error (e.g. an output that is also an input); 4 an output"
@@ -107,7 +113,7 @@ def batch(
         raise click.UsageError("--resume needs --out FILE (the results of the interrupted batch)")
     files = expand_paths(paths)
     if not files:
-        fail(f"no case files (*.yaml, *.yml, *.json) found in {' '.join(paths)}")
+        raise InvalidInput(f"no case files (*.yaml, *.yml, *.json) found in {' '.join(paths)}")
     check_outputs(paths, files, out, summary_csv, report_dir)
     engine = engine_of(ctx)
     results = None
@@ -115,7 +121,7 @@ def batch(
         try:
             results = ResultsFile(out, resume).open()
         except OutputBusy as error:
-            fail(str(error), EXIT_WRITE)
+            raise OutputNotWritable(str(error)) from None
         except LeftoverPartial as error:
             raise click.UsageError(str(error)) from None
     sink = results.write if results is not None else _stdout_sink
@@ -129,7 +135,7 @@ def batch(
             if results is not None:
                 results.stop()
                 error = OutputError(error.path, error.reason, results.written)
-            fail(str(error), EXIT_WRITE)
+            raise OutputNotWritable(str(error)) from None
         if results is not None and summary.interrupted_by:
             results.stop()
         elif results is not None:
@@ -143,6 +149,6 @@ def batch(
         warn(f"... and {len(summary.invalid) - 20} more invalid or failed case files")
     if summary.interrupted_by:
         where = f"; finished results are in {results.partial}: run the same command with --resume" if results else ""
-        fail(f"{summary.ending()}{where}", EXIT_INTERRUPTED.get(summary.interrupted_by, 128 + summary.interrupted_by))
+        raise Interrupted(f"{summary.ending()}{where}", summary.interrupted_by)
     if not summary.all_valid:
-        sys.exit(EXIT_INVALID)
+        raise CasesInvalid()

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from engine.commands._support import EPILOG, EXIT_INVALID, engine_of, fail, reports_errors
+from engine.commands._support import EPILOG, CasesInvalid, engine_of, fail, reports_errors
 
 DB_HELP = "The store: a SQLite file path or a SQLAlchemy URL such as postgresql://user@host/db."
 
@@ -245,7 +245,7 @@ def audit_verify(ctx: click.Context, record_ids: tuple[str, ...], db: str, limit
         err=True,
     )
     if changed:
-        sys.exit(EXIT_INVALID)
+        raise CasesInvalid()  # each differing record was listed above
 
 
 def record_cli_assessment(case: Any, assessment: Any, db: str) -> None:
@@ -253,6 +253,3 @@ def record_cli_assessment(case: Any, assessment: Any, db: str) -> None:
     from engine.audit.records import new_record
 
     _store(db).add_record(new_record(case, assessment, "cli"))
-
-
-COMMANDS = (serve, fhir_to_case_command, audit)

@@ -5,11 +5,9 @@ from __future__ import annotations
 import itertools
 import math
 
-import networkx as nx
-
 from engine.knowledge.base import RuleBase
 from engine.knowledge.bibliography import unresolved_sources
-from engine.knowledge.graph import live_rules, rulebase_graph
+from engine.knowledge.graph import has_cycle, live_rules, rulebase_graph
 from engine.knowledge.rule import ACTING_KINDS, ANY, CASE_KINDS, UNSIDED_KINDS, Condition, Rule
 from engine.knowledge.vocabulary import KIND_SECTIONS, Vocabulary
 from engine.numbers import number_text
@@ -192,6 +190,10 @@ def load_errors(rulebase: RuleBase) -> list[str]:
                 f"{_where(rulebase, rule)}: can never fire, so its {rule.then.kind} is unreachable "
                 f"(no rule concludes {' or '.join(needs)})"
             )
+    if not has_cycle(rulebase):  # the usual case, decided without networkx (which is slow to import)
+        return problems
+    import networkx as nx
+
     graph = nx.DiGraph(rulebase_graph(rulebase))
     for cycle in sorted(itertools.islice(nx.simple_cycles(graph), MAX_CYCLES_SHOWN), key=sorted):
         loop = " -> ".join([*cycle, cycle[0]])

@@ -5,11 +5,14 @@ Used by load-time validation (reachability, cycles), by the coverage test and by
 
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from engine.categories import CASE_KINDS, LAYER_OF_KIND, fact_key
 from engine.knowledge.base import RuleBase
 from engine.knowledge.rule import ANY, Rule
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def node_id(kind: str, name: str) -> str:
@@ -29,6 +32,8 @@ def conclusion_nodes(rule: Rule) -> list[str]:
 
 def rulebase_graph(rulebase: RuleBase) -> nx.MultiDiGraph:
     """Every vocabulary word a rule can touch, with one edge per (premise, conclusion) of each rule."""
+    import networkx as nx  # only when a graph is asked for: loading a rule base does not need it
+
     graph = nx.MultiDiGraph(name=rulebase.name, version=rulebase.version, sha256=rulebase.sha256)
     for rule in rulebase.rules:
         for target in conclusion_nodes(rule):
@@ -42,6 +47,30 @@ def rulebase_graph(rulebase: RuleBase) -> nx.MultiDiGraph:
                         source, target, key=rule.id, rule=rule.id, grade=rule.grade, negated=condition.absent
                     )
     return graph
+
+
+def has_cycle(rulebase: RuleBase) -> bool:
+    """Whether rulebase_graph would hold a cycle (Kahn's algorithm on the same edges, without building it)."""
+    edges: dict[str, set[str]] = {}
+    for rule in rulebase.rules:
+        sources = {node_id(c.kind, name) for c in rule.when for name in c.names}
+        for target in conclusion_nodes(rule):
+            edges.setdefault(target, set())
+            for source in sources:
+                edges.setdefault(source, set()).add(target)
+    incoming = dict.fromkeys(edges, 0)
+    for targets in edges.values():
+        for target in targets:
+            incoming[target] += 1
+    ready = [node for node, count in incoming.items() if count == 0]
+    removed = 0
+    while ready:
+        removed += 1
+        for target in edges[ready.pop()]:
+            incoming[target] -= 1
+            if incoming[target] == 0:
+                ready.append(target)
+    return removed < len(edges)
 
 
 def live_rules(rulebase: RuleBase) -> set[str]:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-import networkx as nx
+if TYPE_CHECKING:
+    import networkx as nx  # annotations only: these reports need no networkx to run
+
 
 from engine.categories import LAYERS
 

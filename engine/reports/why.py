@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from engine.reasoning.assessment import Assessment
 from engine.reasoning.explanation import explanation_graph, explanation_subgraph, firings_into, why_paths
+
+if TYPE_CHECKING:
+    import networkx as nx  # annotations only: these reports need no networkx to run
 
 #: Where an intervention can end up, in the order `explain` looks for it.
 OUTCOMES = ("recommendation", "withheld", "pending", "blocked")

@@ -1,0 +1,86 @@
+"""Cold start of the command line: `kinetic-chain --help` and `kinetic-chain assess EXAMPLE`, each in a fresh
+process, median of N runs, against the targets of issue 10 (--help <= 0.12 s, assess <= 0.25 s wall).
+
+python bench/cold_start.py [--runs 15] [--case examples/runner-left-restriction.yaml] [--importtime]
+
+Runs `python cli.py ...` from this checkout (the console script does the same work: it imports
+engine.commands:main) with bytecode caching on, as an installed copy runs (pip compiles it): a first run
+writes the __pycache__ files even when PYTHONDONTWRITEBYTECODE is set here, so the timed runs do not compile
+every module from source. With --importtime, also prints the ten slowest imports of each command (python -X
+importtime, cumulative), the place to look when a target is missed. Wall times depend on the machine's load:
+compare medians taken side by side, never across machines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+TARGETS = {"--help": 0.12, "assess": 0.25}
+ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+
+
+def wall(args: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "cli.py", *args], cwd=REPO, env=ENV, capture_output=True, check=True)  # noqa: S603
+    return time.perf_counter() - started
+
+
+def slowest_imports(args: list[str], count: int = 10) -> list[tuple[float, str]]:
+    run = subprocess.run(  # noqa: S603
+        [sys.executable, "-X", "importtime", "cli.py", *args],
+        cwd=REPO,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rows = []
+    for line in run.stderr.splitlines():
+        if line.startswith("import time:") and "|" in line and "cumulative" not in line:
+            _self, cumulative, name = line.removeprefix("import time:").split("|")
+            rows.append((int(cumulative) / 1e6, name.rstrip()))
+    return sorted(rows, reverse=True)[:count]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--case", default="examples/runner-left-restriction.yaml")
+    parser.add_argument("--importtime", action="store_true", help="Also show the slowest imports of each command.")
+    args = parser.parse_args(argv)
+
+    commands = {"--help": ["--help"], "assess": ["assess", args.case]}
+    bare = [_bare() for _ in range(max(3, args.runs // 3))]
+    print(f"python itself (python -c pass): median {statistics.median(bare):.3f} s")
+    missed = 0
+    for name, command in commands.items():
+        wall(command)  # warm the file system cache and write the .pyc files
+        times = sorted(wall(command) for _ in range(args.runs))
+        median, target = statistics.median(times), TARGETS[name]
+        verdict = "ok" if median <= target else "MISSED"
+        missed += median > target
+        print(
+            f"kinetic-chain {' '.join(command)}: median {median:.3f} s (min {times[0]:.3f}, max {times[-1]:.3f},"
+            f" {args.runs} runs)  target <= {target:.2f} s  {verdict}"
+        )
+        if args.importtime:
+            for seconds, module in slowest_imports(command):
+                print(f"    {seconds:7.3f} s  {module}")
+    return 1 if missed else 0
+
+
+def _bare() -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "pass"], check=True)
+    return time.perf_counter() - started
+
+
+if __name__ == "__main__":
+    sys.exit(main())
