@@ -1,4 +1,4 @@
-"""Escalation at follow-up (clinical-knowledge.md section 9): a main outcome that has not improved by its MCID
+"""Escalation at follow-up (docs/clinical-basis.md section 9): a main outcome that has not improved by its MCID
 after 12 weeks (tendon, fascia) or 6 (others) gives "escalate: specialist_referral (soon)", grade C, with its
 source, in every output; the numbers come from the rules; adherence is not recorded, so it must be confirmed."""
 

@@ -61,13 +61,19 @@ RANK = {"refer_urgently": 5, "screen_first": 4, "refer": 3, "plan": 2, "no_actio
 
 
 def _symptoms(case: dict[str, Any]) -> list[tuple[str, str, str, float | None]]:
-    """(site, side, onset as the contract reads it, weeks) for every symptom on every limb."""
+    """(site, side, onset as the contract reads it, weeks) for every site on every limb. As docs/case-format.md
+    says, entries for one site and leg are one symptom: the most acute onset (injury, sudden, gradual; a missing
+    onset read per entry) and the longest weeks."""
     acute = "acute_injury_72h" in case.get("conditions", [])
-    out = []
+    order = ("gradual", "sudden", "injury")
+    merged: dict[tuple[str, str], tuple[str, float | None]] = {}
     for s in case.get("symptoms", []):
         onset = s.get("onset") or ("sudden" if acute and s.get("weeks") == 0 else "gradual")
-        out += [(s["site"], side, onset, s.get("weeks")) for side in sides_of(s["side"])]
-    return out
+        for side in sides_of(s["side"]):
+            known_onset, known_weeks = merged.get((s["site"], side), (onset, s.get("weeks")))
+            weeks = max((w for w in (known_weeks, s.get("weeks")) if w is not None), default=None)
+            merged[(s["site"], side)] = (max(known_onset, onset, key=order.index), weeks)
+    return [(site, side, onset, weeks) for (site, side), (onset, weeks) in merged.items()]
 
 
 def _screened(case: dict[str, Any], screen: str, side: str) -> bool:

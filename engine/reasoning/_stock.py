@@ -11,18 +11,7 @@ from typing import Any
 from durable.engine import Host
 
 from engine.knowledge.rulebase import RuleBase
-from engine.reasoning.compiler import (
-    CATCH_ALL,
-    GATE_KIND,
-    alias,
-    anchor_index,
-    compile_rulebase,
-    matched_kind,
-    negated_kinds,
-    partition,
-    shadows,
-    with_actions,
-)
+from engine.reasoning import compiler
 from engine.reasoning.reasoner import conclude, durable_fact
 
 _numbers = itertools.count(1)
@@ -39,21 +28,25 @@ class StockReasoner:
     def __init__(self, rulebase: RuleBase) -> None:
         self._rulebase = rulebase
         self._host = _QuietHost()
-        self._positive = {r.id: [alias(i) for i, c in enumerate(r.when) if not c.absent] for r in rulebase.rules}
-        self._anchor = {r.id: alias(anchor_index(r)) for r in rulebase.rules}
+        self._positive = {
+            r.id: [compiler.alias(i) for i, c in enumerate(r.when) if not c.absent] for r in rulebase.rules
+        }
+        self._anchor = {r.id: compiler.alias(compiler.anchor_index(r)) for r in rulebase.rules}
         self._groups = []
         definitions = {}
         prefix = f"stock_{next(_numbers)}"
-        for number, rules in enumerate(partition(rulebase.rules) or [()]):
+        for number, rules in enumerate(compiler.partition(rulebase.rules) or [()]):
             name = f"{prefix}_{number}"
-            self._groups.append((name, frozenset(matched_kind(c) for rule in rules for c in rule.when) | {GATE_KIND}))
-            definitions[name] = with_actions(compile_rulebase(rules), self._action(name))
+            self._groups.append(
+                (name, frozenset(compiler.matched_kind(c) for rule in rules for c in rule.when) | {compiler.GATE_KIND})
+            )
+            definitions[name] = compiler.with_actions(compiler.compile_rulebase(rules), self._action(name))
         self._host.register_rulesets(definitions)
         self._run: dict[str, Any] = {}
 
     def _action(self, ruleset: str) -> Any:
         def run(rule_id: str, closure: Any) -> None:
-            if rule_id == CATCH_ALL:
+            if rule_id == compiler.CATCH_ALL:
                 return
             state = self._run
             rule = self._rulebase.by_id[rule_id]
@@ -70,8 +63,10 @@ class StockReasoner:
 
     def run(self, facts: list[dict[str, Any]], sid: str = "stock") -> set[tuple[str, tuple[str, ...], str]]:
         self._run = {"firings": set(), "known": {fact["key"] for fact in facts}, "outbox": []}
-        case = [*facts, *shadows(facts, negated_kinds(self._rulebase.rules))]
-        sent = [durable_fact(fact, sid) for fact in case] + [{"sid": sid, "kind": GATE_KIND, "key": GATE_KIND}]
+        case = [*facts, *compiler.shadows(facts, compiler.negated_kinds(self._rulebase.rules))]
+        sent = [durable_fact(fact, sid) for fact in case] + [
+            {"sid": sid, "kind": compiler.GATE_KIND, "key": compiler.GATE_KIND}
+        ]
         try:
             for name, kinds in self._groups:
                 self._host.assert_facts(name, [fact for fact in sent if fact["kind"] in kinds])
