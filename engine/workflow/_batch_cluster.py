@@ -6,6 +6,8 @@ workers assess them with a local batch's code (assess_file): the JSON lines are 
 Each worker builds its Engine once, from the --rules folder by its absolute path (every worker must read it
 there) or its own bundled rules; a worker that cannot load it, loads a different one (SHA-256) or runs
 another engine version stops the batch before any case is assessed, with a message naming the worker.
+What runs on the workers is engine.workflow._batch_cluster_worker. Besides a case that kills workers, a
+task that fails (the scheduler cannot read it, it was lost) stops the batch: finished lines are kept.
 
 Cases go out in chunks of consecutive inputs, at most WINDOW cases ahead of the oldest unanswered one, and
 are handed on in input order. A chunk whose task failed (a worker died on it: KilledWorker) is sent again
@@ -19,7 +21,6 @@ import logging
 import os
 import queue
 import re
-import threading
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,7 +31,9 @@ from engine.api import Engine
 from engine.case.loader import read_case_bytes
 from engine.errors import KineticChainError
 from engine.version import __version__
+from engine.workflow._batch_cluster_worker import assess_chunk, check_worker
 from engine.workflow._batch_pool import StopFlag
+from engine.workflow.batch import CaseResult, failed, one_line, refusal
 
 CLUSTER_EXTRA = "--cluster needs the cluster extra: pip install 'kinetic-chain-cds[cluster]'"
 CONNECT_SECONDS = 10  # reaching the scheduler
@@ -54,6 +57,10 @@ class ClusterSpec:
     text: str
     address: str | None = None
     workers: int | None = None
+
+    def assess(self, files: list[str], rules_dir: Path | None, jobs: int | None, html: bool, engine: Engine, stop):
+        """What engine.workflow.batch.assess_files returns, from this cluster (see assess_on_cluster)."""
+        return assess_on_cluster(files, self, rules_dir, jobs, html, engine, stop)
 
 
 def parse_cluster(text: str) -> ClusterSpec:
@@ -81,70 +88,6 @@ def require_dask() -> Any:
     return distributed
 
 
-# --- on the workers ----------------------------------------------------------------------------------------
-
-
-_ENGINES: dict[tuple[str | None, str, str], Engine] = {}
-_ENGINES_LOCK = threading.Lock()
-
-
-def worker_engine(rules_dir: str | None, sha256: str, version: str) -> Engine | str:
-    """This worker's Engine for the batch's rule base, built once per worker process and checked; or, as
-    text, why this worker cannot serve the batch (it stops the batch: it is not a case result)."""
-    key = (rules_dir, sha256, version)
-    with _ENGINES_LOCK:
-        if key not in _ENGINES:
-            engine = _load_engine(rules_dir, sha256, version)
-            if isinstance(engine, str):  # not kept: the folder may be there for the next batch
-                return engine
-            if len(_ENGINES) >= 4:  # a long-lived worker keeps its latest few rule bases
-                del _ENGINES[next(iter(_ENGINES))]
-            _ENGINES[key] = engine
-        return _ENGINES[key]
-
-
-def _load_engine(rules_dir: str | None, sha256: str, version: str) -> Engine | str:
-    from engine.workflow.batch import one_line
-
-    where = "the --rules folder " + rules_dir if rules_dir else "its bundled rules"
-    if version != __version__:
-        return f"runs kinetic-chain {__version__}, the batch {version}: install {version} on every worker"
-    try:
-        engine = Engine(rules_dir)
-    except Exception as error:
-        return (
-            f"cannot load the rule base from {where} ({one_line(error)}); every worker needs the --rules folder "
-            "at the same absolute path (a shared folder)"
-        )
-    if engine.rulebase.sha256 != sha256:
-        return (
-            f"loaded a different rule base from {where} (SHA-256 {engine.rulebase.sha256[:12]}..., the batch "
-            f"{sha256[:12]}...); give --rules a folder every worker reads, or install the same rules everywhere"
-        )
-    return engine
-
-
-def check_worker(rules_dir: str | None, sha256: str, version: str) -> str | None:
-    """Run on every worker before the batch: None when it is ready, else what is wrong."""
-    engine = worker_engine(rules_dir, sha256, version)
-    return engine if isinstance(engine, str) else None
-
-
-def assess_chunk(
-    items: list[tuple[str, bytes]], rules_dir: str | None, sha256: str, version: str, html: bool
-) -> list[Any] | str:
-    """One task: assess the files whose bytes the client read, exactly as a local batch does."""
-    from engine.workflow.batch import assess_file
-
-    engine = worker_engine(rules_dir, sha256, version)
-    if isinstance(engine, str):
-        return engine
-    return [assess_file(file, engine, html, data) for file, data in items]
-
-
-# --- on the client -----------------------------------------------------------------------------------------
-
-
 def assess_on_cluster(
     files: list[str],
     spec: ClusterSpec,
@@ -153,7 +96,7 @@ def assess_on_cluster(
     html: bool,
     engine: Engine,
     stop: StopFlag,
-) -> Iterator[Any]:
+) -> Iterator[CaseResult]:
     """Connect (or start a LocalCluster), check every worker, then the results in input order (see the module
     docstring). Raises KineticChainError when the cluster cannot serve the batch."""
     distributed = require_dask()
@@ -178,7 +121,7 @@ def _connect(distributed: Any, spec: ClusterSpec, jobs: int | None) -> tuple[Any
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=None,
-                silence_logs=logging.ERROR,
+                silence_logs=logging.CRITICAL,  # our own messages say what went wrong
             )
         return distributed.Client(cluster or spec.address, timeout=CONNECT_SECONDS, set_as_default=False), cluster
     except Exception as error:
@@ -189,17 +132,19 @@ def _connect(distributed: Any, spec: ClusterSpec, jobs: int | None) -> tuple[Any
 
 
 def _check_workers(client: Any, spec: ClusterSpec, args: tuple[str | None, str, str]) -> int:
-    """Wait for a worker, run check_worker on each; the number of worker threads, or KineticChainError."""
+    """Wait for a worker, run check_worker on each and once as a task (the scheduler must read tasks too);
+    the number of worker threads, or KineticChainError."""
     try:
         client.wait_for_workers(1, timeout=WORKERS_SECONDS)
     except Exception:
         raise KineticChainError(f"--cluster {spec.text}: no Dask worker joined within {WORKERS_SECONDS} s") from None
     try:
         answers = client.run(check_worker, *args)
+        answers["(a task)"] = client.submit(check_worker, *args, pure=False).result(timeout=WORKERS_SECONDS)
     except Exception as error:
         raise KineticChainError(
-            f"--cluster {spec.text}: the workers cannot run kinetic-chain ({type(error).__name__}: {error}); "
-            f"install kinetic-chain-cds[cluster] {__version__} on every worker"
+            f"--cluster {spec.text}: the cluster cannot run kinetic-chain ({type(error).__name__}: "
+            f"{one_line(error)}); install kinetic-chain-cds[cluster] {__version__} on the scheduler and every worker"
         ) from None
     problems = [f"worker {worker} {problem}" for worker, problem in sorted(answers.items()) if problem]
     if problems:
@@ -224,11 +169,9 @@ class _Dispatch:
         )
         self.running: dict[Any, list[int]] = {}  # future -> input indices
         self.answers: queue.Queue = queue.Queue()  # futures that finished (put by Dask's callback thread)
-        self.completed: dict[int, Any] = {}
+        self.completed: dict[int, CaseResult] = {}
 
     def submit(self, oldest: int) -> None:
-        from engine.workflow.batch import refusal
-
         while self.units and self.units[0][0] < oldest + self.window:
             indices, items = [], []
             for index in self.units.popleft():
@@ -251,30 +194,22 @@ class _Dispatch:
         indices = self.running.pop(future, None)
         if indices is None:
             return
-        try:
-            value = future.result() if future.status == "finished" else None
-            error = None if future.status == "finished" else future.exception()
-        except Exception as problem:  # the answer could not be taken (lost scheduler, unpicklable result)
+        try:  # waits if the answer was lost with its worker since (Dask computes it again)
+            value, error = future.result(), None
+        except Exception as problem:  # the task failed, or the answer could not be taken
             value, error = None, problem
         if isinstance(value, str):
             raise KineticChainError(f"a Dask worker {value}")
         if value is not None:
             self.completed.update(zip(indices, value, strict=True))
-        elif future.status == "cancelled":
-            raise KineticChainError("lost the Dask scheduler during the batch (its tasks were cancelled)")
-        elif len(indices) > 1:  # find the case that broke the task: send its cases one by one
+        elif type(error).__name__ != "KilledWorker":  # not a case's doing (assess_file answers for every case)
+            what = "lost the Dask scheduler" if future.status == "cancelled" else "a Dask task failed"
+            raise KineticChainError(f"{what} during the batch ({type(error).__name__}: {one_line(error)})")
+        elif len(indices) > 1:  # workers died on this chunk: send its cases one by one to find which case
             self.units.extendleft([index] for index in reversed(indices))
         else:
-            self._fail(indices[0], error)
-
-    def _fail(self, index: int, error: BaseException) -> None:
-        from engine.workflow.batch import failed, one_line
-
-        died = type(error).__name__ == "KilledWorker"
-        reason = f"the Dask task assessing this case failed ({type(error).__name__}: {one_line(error)})"
-        self.completed[index] = failed(
-            self.files[index], "every Dask worker assessing it died (KilledWorker)" if died else reason
-        )
+            reason = "every Dask worker assessing it died (KilledWorker)"
+            self.completed[indices[0]] = failed(self.files[indices[0]], reason)
 
     def cancel(self) -> None:
         if self.running:
@@ -282,7 +217,7 @@ class _Dispatch:
             self.running.clear()
 
 
-def _ordered(dispatch: _Dispatch, cluster: Any, stop: StopFlag) -> Iterator[Any]:
+def _ordered(dispatch: _Dispatch, cluster: Any, stop: StopFlag) -> Iterator[CaseResult]:
     next_index, total = 0, len(dispatch.files)
     try:
         while next_index < total and not stop:

@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from pydantic import BaseModel
 
@@ -34,9 +34,6 @@ from engine.errors import KineticChainError
 from engine.workflow._batch_inputs import CASE_SUFFIXES, expand_paths
 from engine.workflow._batch_pool import StopFlag, WorkerPool, stop_on_signals
 from engine.workflow._batch_summary import STATUSES, BatchSummary
-
-if TYPE_CHECKING:
-    from engine.workflow._batch_cluster import ClusterSpec
 
 __all__ = ["CASE_SUFFIXES", "STATUSES", "BatchSummary", "CaseResult", "expand_paths", "report_name", "run_batch"]
 
@@ -74,6 +71,14 @@ class CaseResult:
             recommendations=tuple(sorted({r["id"] for r in assessment.get("recommendations", [])})),
             error=record.get("error"),
         )
+
+
+class Cluster(Protocol):
+    """Where a batch runs besides this machine (engine.workflow._batch_cluster.ClusterSpec)."""
+
+    def assess(
+        self, files: list[str], rules_dir: Path | None, jobs: int | None, html: bool, engine: Engine, stop: StopFlag
+    ) -> Iterator[CaseResult]: ...
 
 
 def one_line(error: BaseException) -> str:
@@ -145,16 +150,14 @@ def assess_files(
     html: bool,
     engine: Engine | None,
     stop: StopFlag,
-    cluster: ClusterSpec | None = None,
+    cluster: Cluster | None = None,
 ) -> Iterator[CaseResult]:
     """Results in input order until done or stopped; `jobs` worker processes (default: CPU count), in-process
     when jobs == 1, or the workers of a Dask `cluster`. After a stop, results that finished out of order
     follow. The workers are started (or the cluster reached) here, before the caller starts anything else (a
     progress bar's thread), and ended (or let go) when the iteration ends."""
     if cluster is not None:
-        from engine.workflow._batch_cluster import assess_on_cluster
-
-        return assess_on_cluster(files, cluster, rules_dir, jobs, html, engine or Engine(rules_dir), stop)
+        return cluster.assess(files, rules_dir, jobs, html, engine or Engine(rules_dir), stop)
     jobs = max(1, jobs or os.cpu_count() or 1)
     if jobs == 1 or len(files) <= 1:
         return _in_process(files, engine or Engine(rules_dir), html, stop)
@@ -211,7 +214,7 @@ def run_batch(
     engine: Engine | None = None,
     done: dict[str, str] | None = None,
     stop: StopFlag | None = None,
-    cluster: ClusterSpec | None = None,
+    cluster: Cluster | None = None,
 ) -> BatchSummary:
     """Assess `files` (from expand_paths) but those in `done` (file -> line of an earlier run), hand one JSON
     line per case to `sink` in input order, write one HTML report per valid case to `report_dir` (atomically),
