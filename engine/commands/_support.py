@@ -65,6 +65,12 @@ class CasesInvalid(InvalidInput):
         super().__init__(message)
 
 
+class NotAvailable(CommandError):
+    """Exit 2, like a usage error: the option asked for needs an optional part that is not installed."""
+
+    exit_code = 2
+
+
 class NotFound(CommandError):
     """Exit 3: the item asked about (an intervention for `explain`) is not in the assessment."""
 

@@ -18,11 +18,13 @@ from engine.commands._support import (
     CasesInvalid,
     Interrupted,
     InvalidInput,
+    NotAvailable,
     OutputNotWritable,
     engine_of,
     reports_errors,
     warn,
 )
+from engine.errors import KineticChainError
 from engine.workflow._batch_inputs import expand_paths, would_read
 from engine.workflow._batch_output import LeftoverPartial, OutputBusy, ResultsFile
 from engine.workflow._batch_pool import stop_on_signals
@@ -31,7 +33,9 @@ BATCH_EPILOG = (
     "Exit codes: 0 every case valid; 1 at least one case file invalid or failed (the others are still assessed"
     " and written) or the rule base invalid; 2 usage error (e.g. an output that is also an input); 4 an output"
     " cannot be written (folder missing or read-only, disk full, locked by another batch); 130/143 interrupted"
-    " by SIGINT/SIGTERM (finished results kept; continue with --resume)."
+    " by SIGINT/SIGTERM (finished results kept; continue with --resume). With --cluster: 1 also when the"
+    " cluster cannot serve the batch (unreachable, a worker cannot load the same rule base); 2 when the"
+    " cluster extra is not installed."
 )
 
 
@@ -55,6 +59,25 @@ def check_outputs(specs: tuple[str, ...], files: list[str], out: str, summary: s
         check_folder_writable(reports, f"--report-dir {reports}")
 
 
+def cluster_of(cluster: str | None, jobs: int | None):
+    """The parsed --cluster (None without it); usage errors for a bad address or the extra missing."""
+    if cluster is None:
+        return None
+    from engine.workflow._batch_cluster import ClusterUnavailable, parse_cluster, require_dask
+
+    try:
+        spec = parse_cluster(cluster)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--cluster") from None
+    if jobs is not None and (spec.address is not None or spec.workers is not None):
+        raise click.UsageError(f"--jobs does not apply to --cluster {cluster} (its workers do the work)")
+    try:
+        require_dask()
+    except ClusterUnavailable as error:
+        raise NotAvailable(str(error)) from None
+    return spec
+
+
 def _stdout_sink(line: str, _in_order: bool) -> None:
     try:
         sys.stdout.write(line + "\n")
@@ -76,6 +99,12 @@ def _stdout_sink(line: str, _in_order: bool) -> None:
 @click.option("--report-dir", type=click.Path(file_okay=False), help="Write one HTML report per valid case here.")
 @click.option("--resume", is_flag=True, help="Continue an interrupted batch: skip inputs already in --out.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar (it is also off when stderr is not a terminal).")
+@click.option(
+    "--cluster",
+    metavar="ADDRESS",
+    help="Assess on a Dask cluster: its scheduler's address (tcp://host:8786), or local / local:N to start N"
+    " workers here. Needs the cluster extra; see the README's 'More than one machine'.",
+)
 @click.pass_context
 @reports_errors
 def batch(
@@ -87,6 +116,7 @@ def batch(
     report_dir: str | None,
     resume: bool,
     quiet: bool,
+    cluster: str | None,
 ) -> None:
     """Assess many case files in parallel; a bad file never stops the others.
 
@@ -111,6 +141,7 @@ def batch(
 
     if resume and out == "-":
         raise click.UsageError("--resume needs --out FILE (the results of the interrupted batch)")
+    spec = cluster_of(cluster, jobs)
     files = expand_paths(paths)
     if not files:
         raise InvalidInput(f"no case files (*.yaml, *.yml, *.json) found in {' '.join(paths)}")
@@ -129,13 +160,19 @@ def batch(
         try:
             summary = run_batch(
                 files, sink, ctx.obj["rules_dir"], jobs, report_dir, not quiet and sys.stderr.isatty(), engine,
-                results.done if results is not None else None, stop,
+                results.done if results is not None else None, stop, spec,
             )  # fmt: skip
         except OutputError as error:
             if results is not None:
                 results.stop()
                 error = OutputError(error.path, error.reason, results.written)
             raise OutputNotWritable(str(error)) from None
+        except KineticChainError as error:  # the batch itself failed (e.g. the cluster): keep what finished
+            if results is None or not results.abandon():
+                raise
+            raise InvalidInput(
+                f"{error}; finished results are in {results.partial}: run the same command with --resume"
+            ) from None
         if results is not None and summary.interrupted_by:
             results.stop()
         elif results is not None:

@@ -170,6 +170,20 @@ class ResultsFile:
             for place in list(last.values()):  # lines of inputs not given this time are kept, after the others
                 yield read(place)
 
+    def abandon(self) -> bool:
+        """The batch failed before completing: keep the partial file if it holds results (True), else
+        remove it and let go of the output (False)."""
+        if self.written:
+            self.stop()
+            return True
+        try:
+            with contextlib.suppress(OSError):
+                self._handle.close()
+                self.partial.unlink()  # before the lock goes: another batch may start on FILE next
+        finally:
+            self._lock.release()
+        return False
+
     def stop(self) -> None:
         """The batch was interrupted (or could not write): keep every complete line in FILE.partial."""
         try:

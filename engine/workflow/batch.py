@@ -22,9 +22,13 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
+
+from pydantic import BaseModel
 
 from engine._atomic import atomic_write_text
 from engine.api import Engine
+from engine.case.loader import STDIN, parse_case_text, validate_case
 from engine.errors import KineticChainError
 from engine.workflow._batch_inputs import CASE_SUFFIXES, expand_paths
 from engine.workflow._batch_pool import StopFlag, WorkerPool, stop_on_signals
@@ -68,6 +72,14 @@ class CaseResult:
         )
 
 
+class Cluster(Protocol):
+    """Where a batch runs besides this machine (engine.workflow._batch_cluster.ClusterSpec)."""
+
+    def assess(
+        self, files: list[str], rules_dir: Path | None, jobs: int | None, html: bool, engine: Engine, stop: StopFlag
+    ) -> Iterator[CaseResult]: ...
+
+
 def one_line(error: BaseException) -> str:
     return "; ".join(part.strip() for part in str(error).splitlines() if part.strip()) or type(error).__name__
 
@@ -82,14 +94,26 @@ def failed(file: str, reason: str) -> CaseResult:
     return refused(file, "failed", f"{file}: {reason}")
 
 
-def assess_file(file: str, engine: Engine, html: bool = False) -> CaseResult:
-    """Assess one file; any refusal becomes an 'invalid' result instead of an exception."""
-    try:
-        assessment = engine.assess(file)
-    except KineticChainError as error:
+def refusal(file: str, error: Exception) -> CaseResult:
+    """The 'invalid' result for a file the engine refused (or that surprised it)."""
+    if isinstance(error, KineticChainError):
         return refused(file, "invalid", one_line(error))
+    return refused(file, "invalid", f"{file}: unexpected error ({type(error).__name__}: {one_line(error)})")
+
+
+def _case_of(engine: Engine, file: str, data: bytes) -> BaseModel:
+    """The case in `data`, the bytes of `file` read elsewhere, validated exactly as engine.assess(file) does."""
+    source = "<stdin>" if file == STDIN else file
+    return validate_case(engine.case_model, parse_case_text(data, source), source)
+
+
+def assess_file(file: str, engine: Engine, html: bool = False, data: bytes | None = None) -> CaseResult:
+    """Assess one file (or `data`, its bytes read by the caller); any refusal becomes an 'invalid' result
+    instead of an exception."""
+    try:
+        assessment = engine.assess(file if data is None else _case_of(engine, file, data))
     except Exception as error:  # a batch must survive a surprise in one file
-        return refused(file, "invalid", f"{file}: unexpected error ({type(error).__name__}: {one_line(error)})")
+        return refusal(file, error)
     head = json.dumps({"file": file, "status": assessment.status}, ensure_ascii=False)[:-1]
     line = f'{head}, "assessment": {assessment.to_json(indent=None)}}}'
     page, report_error = None, None
@@ -118,11 +142,20 @@ def make_worker(rules_dir: Path | None, html: bool) -> Callable[[str], CaseResul
 
 
 def assess_files(
-    files: list[str], rules_dir: Path | None, jobs: int | None, html: bool, engine: Engine | None, stop: StopFlag
+    files: list[str],
+    rules_dir: Path | None,
+    jobs: int | None,
+    html: bool,
+    engine: Engine | None,
+    stop: StopFlag,
+    cluster: Cluster | None = None,
 ) -> Iterator[CaseResult]:
     """Results in input order until done or stopped; `jobs` worker processes (default: CPU count), in-process
-    when jobs == 1. After a stop, results that finished out of order follow. The workers are started here,
-    before the caller starts anything else (a progress bar's thread), and ended when the iteration ends."""
+    when jobs == 1, or the workers of a Dask `cluster`. After a stop, results that finished out of order
+    follow. The workers are started (or the cluster reached) here, before the caller starts anything else (a
+    progress bar's thread), and ended (or let go) when the iteration ends."""
+    if cluster is not None:
+        return cluster.assess(files, rules_dir, jobs, html, engine or Engine(rules_dir), stop)
     jobs = max(1, jobs or os.cpu_count() or 1)
     if jobs == 1 or len(files) <= 1:
         return _in_process(files, engine or Engine(rules_dir), html, stop)
@@ -179,12 +212,15 @@ def run_batch(
     engine: Engine | None = None,
     done: dict[str, str] | None = None,
     stop: StopFlag | None = None,
+    cluster: Cluster | None = None,
 ) -> BatchSummary:
     """Assess `files` (from expand_paths) but those in `done` (file -> line of an earlier run), hand one JSON
     line per case to `sink` in input order, write one HTML report per valid case to `report_dir` (atomically),
     and return the counts. Raises KineticChainError only for a problem with the batch itself (the rule base,
-    an output that cannot be written), never for a bad case file. SIGINT/SIGTERM
-    stop it between cases (through `stop`, when the caller handles the signals for longer than the run)."""
+    an output that cannot be written, a cluster that cannot serve it), never for a
+    bad case file. SIGINT/SIGTERM stop it between cases (through `stop`, when the caller handles the signals
+    for longer than the run). With `cluster` (see engine.workflow._batch_cluster.parse_cluster) the cases are
+    assessed by a Dask cluster's workers: the same lines in the same order, the same counts."""
     html = report_dir is not None
     if html:
         report_dir = Path(report_dir)
@@ -197,7 +233,7 @@ def run_batch(
     todo = [file for file in files if file not in done]
     bar, task = _progress_bar(len(todo)) if progress else (None, None)
     with contextlib.nullcontext(stop) if stop is not None else stop_on_signals() as stop:
-        results = assess_files(todo, rules_dir, jobs, html, engine, stop)
+        results = assess_files(todo, rules_dir, jobs, html, engine, stop, cluster)
         if bar is not None:
             bar.start()
         try:
