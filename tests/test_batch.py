@@ -189,3 +189,19 @@ def test_quiet_prints_no_progress(tmp_path):
     quiet = _stderr_on_a_terminal(*cases, "--jobs", "2", "--out", str(tmp_path / "b.jsonl"), "--quiet")
     assert "assessing" in shown  # control: a terminal gets the bar
     assert "assessing" not in quiet
+
+
+def test_batch_lines_are_compact_and_carry_the_explanation_only_with_explain(tmp_path: Path) -> None:
+    """A batch line holds the assessment without the explanation material; --explain adds the graph and the
+    rule texts, and the rest of the line is the same."""
+    plain, explained = tmp_path / "plain.jsonl", tmp_path / "explained.jsonl"
+    for out, extra in ((plain, []), (explained, ["--explain"])):
+        result = CliRunner().invoke(main, ["batch", str(EXAMPLES / "runner-left-restriction.yaml"), "--jobs", "1",
+                                           "--out", str(out), "-q", *extra])  # fmt: skip
+        assert result.exit_code == 0, result.output
+    (short,), (full,) = ([json.loads(line) for line in p.read_text().splitlines()] for p in (plain, explained))
+    assert "explanation" not in short["assessment"] and "rules" not in short["assessment"]
+    assert full["assessment"]["explanation"]["nodes"] and set(full["assessment"]["rules"]) >= set(
+        reason["rule"] for item in short["assessment"]["recommendations"] for reason in item["because"]
+    )
+    assert full["assessment"]["findings"] == short["assessment"]["findings"]

@@ -177,10 +177,10 @@ class Poison(distributed.WorkerPlugin):  # on every worker, also those restarted
         import os, signal
         import engine.workflow.batch as batch
         real = batch.assess_file
-        def assess_file(file, engine, html=False, data=None):
+        def assess_file(file, engine, html=False, data=None, **options):
             if "poison" in file:
                 os.kill(os.getpid(), signal.SIGKILL)
-            return real(file, engine, html, data)
+            return real(file, engine, html, data, **options)
         batch.assess_file = assess_file
 
 if __name__ == "__main__":

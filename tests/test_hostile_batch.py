@@ -182,10 +182,10 @@ POISONED_BATCH = """
 import os, signal, sys
 import engine.workflow.batch as batch
 real = batch.assess_file
-def assess_file(file, engine, html=False):
+def assess_file(file, engine, html=False, **options):
     if "poison" in file:
         os.kill(os.getpid(), signal.SIGKILL)
-    return real(file, engine, html)
+    return real(file, engine, html, **options)
 batch.assess_file = assess_file
 from engine.commands import main
 sys.argv = ["kinetic-chain", "batch", {folder!r}, "--jobs", "2", "--out", {out!r}, "-q"]

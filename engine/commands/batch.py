@@ -98,6 +98,11 @@ def _stdout_sink(line: str, _in_order: bool) -> None:
 @click.option("--summary", "summary_csv", type=click.Path(dir_okay=False), help="Also write the summary as CSV.")
 @click.option("--report-dir", type=click.Path(file_okay=False), help="Write one HTML report per valid case here.")
 @click.option("--resume", is_flag=True, help="Continue an interrupted batch: skip inputs already in --out.")
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Each line also carries the explanation graph and the text of every rule that fired.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar (it is also off when stderr is not a terminal).")
 @click.option(
     "--cluster",
@@ -115,6 +120,7 @@ def batch(
     summary_csv: str | None,
     report_dir: str | None,
     resume: bool,
+    explain: bool,
     quiet: bool,
     cluster: str | None,
 ) -> None:
@@ -160,7 +166,7 @@ def batch(
         try:
             summary = run_batch(
                 files, sink, ctx.obj["rules_dir"], jobs, report_dir, not quiet and sys.stderr.isatty(), engine,
-                results.done if results is not None else None, stop, spec,
+                results.done if results is not None else None, stop, spec, explain,
             )  # fmt: skip
         except OutputError as error:
             if results is not None:

@@ -58,9 +58,18 @@ class ClusterSpec:
     address: str | None = None
     workers: int | None = None
 
-    def assess(self, files: list[str], rules_dir: Path | None, jobs: int | None, html: bool, engine: Engine, stop):
+    def assess(
+        self,
+        files: list[str],
+        rules_dir: Path | None,
+        jobs: int | None,
+        html: bool,
+        engine: Engine,
+        stop,
+        explain=False,
+    ):
         """What engine.workflow.batch.assess_files returns, from this cluster (see assess_on_cluster)."""
-        return assess_on_cluster(files, self, rules_dir, jobs, html, engine, stop)
+        return assess_on_cluster(files, self, rules_dir, jobs, html, engine, stop, explain)
 
 
 def parse_cluster(text: str) -> ClusterSpec:
@@ -96,13 +105,20 @@ def assess_on_cluster(
     html: bool,
     engine: Engine,
     stop: StopFlag,
+    explain: bool = False,
 ) -> Iterator[CaseResult]:
     """Connect (or start a LocalCluster), check every worker, then the results in input order (see the module
     docstring). Raises KineticChainError when the cluster cannot serve the batch."""
     distributed = require_dask()
     client, cluster = _connect(distributed, spec, jobs)
     try:
-        args = (str(Path(rules_dir).resolve()) if rules_dir else None, engine.rulebase.sha256, __version__, html)
+        args = (
+            str(Path(rules_dir).resolve()) if rules_dir else None,
+            engine.rulebase.sha256,
+            __version__,
+            html,
+            explain,
+        )
         threads = _check_workers(client, spec, args[:3])
     except BaseException:
         _close(client, cluster)

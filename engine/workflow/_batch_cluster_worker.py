@@ -59,10 +59,10 @@ def check_worker(rules_dir: str | None, sha256: str, version: str) -> str | None
 
 
 def assess_chunk(
-    items: list[tuple[str, bytes]], rules_dir: str | None, sha256: str, version: str, html: bool
+    items: list[tuple[str, bytes]], rules_dir: str | None, sha256: str, version: str, html: bool, explain: bool
 ) -> list[Any] | str:
     """One task: assess the files whose bytes the client read, exactly as a local batch does."""
     engine = worker_engine(rules_dir, sha256, version)
     if isinstance(engine, str):
         return engine
-    return [batch.assess_file(file, engine, html, data) for file, data in items]
+    return [batch.assess_file(file, engine, html, data, explain=explain) for file, data in items]

@@ -107,15 +107,17 @@ def _case_of(engine: Engine, file: str, data: bytes) -> BaseModel:
     return validate_case(engine.case_model, parse_case_text(data, source), source)
 
 
-def assess_file(file: str, engine: Engine, html: bool = False, data: bytes | None = None) -> CaseResult:
+def assess_file(
+    file: str, engine: Engine, html: bool = False, data: bytes | None = None, explain: bool = False
+) -> CaseResult:
     """Assess one file (or `data`, its bytes read by the caller); any refusal becomes an 'invalid' result
-    instead of an exception."""
+    instead of an exception. With `explain`, the line carries the explanation graph and the rule texts."""
     try:
         assessment = engine.assess(file if data is None else _case_of(engine, file, data))
     except Exception as error:  # a batch must survive a surprise in one file
         return refusal(file, error)
     head = json.dumps({"file": file, "status": assessment.status}, ensure_ascii=False)[:-1]
-    line = f'{head}, "assessment": {assessment.to_json(indent=None)}}}'
+    line = f'{head}, "assessment": {assessment.to_json(indent=None, explain=explain)}}}'
     page, report_error = None, None
     if html:
         try:
@@ -136,9 +138,9 @@ def assess_file(file: str, engine: Engine, html: bool = False, data: bytes | Non
     )
 
 
-def make_worker(rules_dir: Path | None, html: bool) -> Callable[[str], CaseResult]:
+def make_worker(rules_dir: Path | None, html: bool, explain: bool = False) -> Callable[[str], CaseResult]:
     """Runs once per worker process: build the engine (and validate the rule base) only once."""
-    return functools.partial(assess_file, engine=Engine(rules_dir), html=html)
+    return functools.partial(assess_file, engine=Engine(rules_dir), html=html, explain=explain)
 
 
 def assess_files(
@@ -149,25 +151,28 @@ def assess_files(
     engine: Engine | None,
     stop: StopFlag,
     cluster: Cluster | None = None,
+    explain: bool = False,
 ) -> Iterator[CaseResult]:
     """Results in input order until done or stopped; `jobs` worker processes (default: CPU count), in-process
     when jobs == 1, or the workers of a Dask `cluster`. After a stop, results that finished out of order
     follow. The workers are started (or the cluster reached) here, before the caller starts anything else (a
     progress bar's thread), and ended (or let go) when the iteration ends."""
     if cluster is not None:
-        return cluster.assess(files, rules_dir, jobs, html, engine or Engine(rules_dir), stop)
+        return cluster.assess(files, rules_dir, jobs, html, engine or Engine(rules_dir), stop, explain)
     jobs = max(1, jobs or os.cpu_count() or 1)
     if jobs == 1 or len(files) <= 1:
-        return _in_process(files, engine or Engine(rules_dir), html, stop)
-    pool = WorkerPool(min(jobs, len(files)), functools.partial(make_worker, rules_dir, html), failed)
+        return _in_process(files, engine or Engine(rules_dir), html, stop, explain)
+    pool = WorkerPool(min(jobs, len(files)), functools.partial(make_worker, rules_dir, html, explain), failed)
     return _pooled(pool, files, stop)
 
 
-def _in_process(files: list[str], engine: Engine, html: bool, stop: StopFlag) -> Iterator[CaseResult]:
+def _in_process(
+    files: list[str], engine: Engine, html: bool, stop: StopFlag, explain: bool = False
+) -> Iterator[CaseResult]:
     for file in files:
         if stop:
             return
-        yield assess_file(file, engine, html)
+        yield assess_file(file, engine, html, explain=explain)
 
 
 def _pooled(pool: WorkerPool, files: list[str], stop: StopFlag) -> Iterator[CaseResult]:
@@ -213,6 +218,7 @@ def run_batch(
     done: dict[str, str] | None = None,
     stop: StopFlag | None = None,
     cluster: Cluster | None = None,
+    explain: bool = False,
 ) -> BatchSummary:
     """Assess `files` (from expand_paths) but those in `done` (file -> line of an earlier run), hand one JSON
     line per case to `sink` in input order, write one HTML report per valid case to `report_dir` (atomically),
@@ -233,7 +239,7 @@ def run_batch(
     todo = [file for file in files if file not in done]
     bar, task = _progress_bar(len(todo)) if progress else (None, None)
     with contextlib.nullcontext(stop) if stop is not None else stop_on_signals() as stop:
-        results = assess_files(todo, rules_dir, jobs, html, engine, stop, cluster)
+        results = assess_files(todo, rules_dir, jobs, html, engine, stop, cluster, explain)
         if bar is not None:
             bar.start()
         try:
