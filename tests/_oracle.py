@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import sys
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -115,7 +116,7 @@ def case_facts(case: dict[str, Any], vocabulary: dict[str, Any]) -> list[dict[st
     if "sex" in patient:
         facts.append(fact("patient", "sex", "none", result=patient["sex"]))
     if patient.get("weekly_km") is not None and patient.get("weekly_km_before"):
-        ratio = exact(patient["weekly_km"]) / exact(patient["weekly_km_before"])
+        ratio = min(exact(patient["weekly_km"]) / exact(patient["weekly_km_before"]), exact(sys.float_info.max))
         facts.append(fact("patient", "load_ratio", "none", value=derived(ratio)))
     facts += _measurements(case.get("measurements") or {}, vocabulary)
     for name, side in (case.get("signs") or {}).items():

@@ -15,6 +15,7 @@ contract prescribes, not clinical reasoning:
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any
 
 from pydantic import BaseModel
@@ -67,7 +68,8 @@ def _patient_facts(patient: dict[str, Any]) -> list[dict[str, Any]]:
         facts.append(make_fact("patient", "sex", "none", result=patient["sex"]))
     now, before = patient.get("weekly_km"), patient.get("weekly_km_before")
     ratio = now / before if now is not None and before else None  # 0 before = a new or returning runner
-    if ratio is not None and math.isfinite(ratio):  # a vanishing earlier volume gives no ratio, never infinity
+    if ratio is not None:  # a vanishing earlier volume is the largest ratio there is, never no ratio (the safer)
+        ratio = ratio if math.isfinite(ratio) else sys.float_info.max
         facts.append(make_fact("patient", "load_ratio", "none", value=round(ratio, DERIVED_DECIMALS)))
     return facts
 
