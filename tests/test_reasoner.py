@@ -5,6 +5,7 @@ and the output is byte-for-byte deterministic."""
 from __future__ import annotations
 
 import itertools
+import json
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -227,16 +228,16 @@ def test_no_session_left_open_after_a_refused_case(eng: engine.Engine) -> None:
 def test_durable_state_is_deleted_after_each_run(eng: engine.Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     reasoner = eng.reasoner
     seen: dict[str, bool] = {}
-    original = Ruleset.assert_facts
+    original = Ruleset.assert_encoded
 
-    def spy(ruleset: Ruleset, batch: list[dict[str, Any]]) -> Any:
+    def spy(ruleset: Ruleset, batch: list[str]) -> Any:
         outcome = original(ruleset, batch)
-        sid = batch[0]["sid"]
+        sid = json.loads(batch[0])["sid"]
         seen[sid] = reasoner.state_exists(sid)  # during the run: the state must be there (guards state_exists)
         seen[f"{sid}/open"] = reasoner.open_sessions == 1
         return outcome
 
-    monkeypatch.setattr(Ruleset, "assert_facts", spy)
+    monkeypatch.setattr(Ruleset, "assert_encoded", spy)
     for number, path in enumerate(example_paths()[:6]):
         sid = f"isolation-{number}"
         reasoner.run(facts_of(eng, path), sid=sid)

@@ -44,7 +44,11 @@ class Ruleset:
 
     def assert_facts(self, facts: list[dict[str, Any]]) -> int:
         """Assert a batch of facts of one session; returns the session's state handle."""
-        code, state = _core.assert_facts(self._handle, json.dumps(facts, ensure_ascii=False))
+        return self.assert_encoded([json.dumps(fact, ensure_ascii=False) for fact in facts])
+
+    def assert_encoded(self, facts: list[str]) -> int:
+        """The same for facts already written as JSON (each written once, however many rulesets get it)."""
+        code, state = _core.assert_facts(self._handle, f"[{','.join(facts)}]")
         if code in (_NOT_HANDLED, _ALREADY_OBSERVED):
             raise HostError(f"durable-rules refused a fact batch (code {code})")
         return state

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import json
 import math
 import uuid
 from dataclasses import dataclass, field
@@ -141,10 +142,11 @@ class Reasoner:
 
         try:
             while new:
+                encoded = [(fact["kind"], json.dumps(durable_fact(fact, sid), ensure_ascii=False)) for fact in new]
                 for group in self._groups:
-                    batch = [durable_fact(fact, sid) for fact in new if fact["kind"] in group.kinds]
+                    batch = [text for kind, text in encoded if kind in group.kinds]
                     if batch:
-                        group.ruleset.drain(group.ruleset.assert_facts(batch), fire)
+                        group.ruleset.drain(group.ruleset.assert_encoded(batch), fire)
                 new = concluded[:]
                 concluded.clear()
         finally:
