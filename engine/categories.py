@@ -36,9 +36,6 @@ OPPOSITE = {"left": "right", "right": "left", "none": "none"}
 #: Evidence grades, strongest first.
 GRADE_ORDER = "ABC"
 
-#: Assessment statuses, most urgent first.
-STATUSES = ("refer_urgently", "screen_first", "refer", "plan", "no_action")
-
 #: The layer of the explanation graph each kind sits in.
 LAYER_OF_KIND = {
     **dict.fromkeys(CASE_KINDS, "case"),
@@ -81,6 +78,12 @@ def fact_key(kind: str, name: str, side: str, observed: bool | None = None) -> s
     if observed is not None:
         key += ":observed" if observed else ":expected"
     return key
+
+
+def key_parts(key: str) -> tuple[str, str, str]:
+    """kind, name and side of a fact key (the inverse of fact_key; 'none' for a fact on no limb)."""
+    kind, name, *rest = key.split(":")
+    return kind, name, rest[0] if rest else "none"
 
 
 def rule_node(rule_id: str, side: str, occurrence: int = 1) -> str:

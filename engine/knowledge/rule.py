@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from engine.categories import (  # noqa: F401 - the kinds a rule may name, re-exported for rule tools
     ACTING_KINDS,
     CASE_KINDS,
+    COMPARISON_SYMBOLS,
     COMPARISONS,
     CONCLUSION_KINDS,
     CONDITION_KINDS,
@@ -139,7 +140,7 @@ class Condition(BaseModel):
 
     def describe(self) -> str:
         """The condition as a clinician reads it, e.g. 'lunge_distance_cm < 9'."""
-        symbols = {"below": "<", "at_most": "<=", "at_least": ">=", "above": ">"}
+        symbols = COMPARISON_SYMBOLS
         text = " or ".join(self.names)
         text += "".join(f" {symbols[key]} {number_text(value)}" for key, value in self.bounds().items())
         if self.observed is not None:

@@ -17,7 +17,6 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, Stri
 from engine.errors import RuleBaseError
 from engine.knowledge.follow_up_spec import FollowUpSpec
 
-SIDES = ("left", "right")
 #: The family of interventions a red flag never withholds (stopping and offloading is the safe advice).
 OFFLOAD_FAMILY = "offload"
 

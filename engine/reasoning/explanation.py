@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from engine.categories import LAYER_OF_KIND, rule_node, strongest, weakest
+from engine.categories import LAYER_OF_KIND, key_parts, rule_node, strongest, weakest
 
 if TYPE_CHECKING:
     from engine.reasoning.assessment import Assessment
@@ -35,12 +35,6 @@ __all__ = [
 ]
 
 
-def _parts(key: str) -> tuple[str, str, str]:
-    """kind, name and side of a fact key (kind:name[:side][:observed|:expected])."""
-    kind, name, *rest = key.split(":")
-    return kind, name, rest[0] if rest else "none"
-
-
 def explanation_graph(assessment: Assessment, texts: bool = False) -> nx.DiGraph:
     """The derivation graph of the assessment: fact nodes (by key) and rule-firing nodes; with `texts`,
     each rule node also carries its rationale and source (for a picture or a tree; the JSON form refers
@@ -50,7 +44,7 @@ def explanation_graph(assessment: Assessment, texts: bool = False) -> nx.DiGraph
     reasons = assessment.all_reasons()
     keys = sorted({r.fact for r in reasons} | {p for r in reasons for p in r.premises} | set(case))
     for key in keys:
-        kind, name, side = _parts(key)
+        kind, name, side = key_parts(key)
         fact = case.get(key)
         has_value = fact is not None and fact.value is not None
         attributes: dict[str, Any] = {}
@@ -70,7 +64,7 @@ def explanation_graph(assessment: Assessment, texts: bool = False) -> nx.DiGraph
         )
     seen: Counter[str] = Counter()
     for reason in reasons:
-        side = _parts(reason.fact)[2]
+        side = key_parts(reason.fact)[2]
         seen[f"{reason.rule}@{side}"] += 1
         node = rule_node(reason.rule, side, seen[f"{reason.rule}@{side}"])
         text = assessment.rules.get(reason.rule)

@@ -20,8 +20,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from engine.categories import OPPOSITE, fact_key
-from engine.knowledge.vocabulary import SIDES, Vocabulary
+from engine.categories import OPPOSITE, SIDES, fact_key
+from engine.knowledge.vocabulary import Vocabulary
 
 #: Derived values are rounded so that 9.7 - 8.2 is the 1.5 a clinician means, not 1.4999999999999991.
 DERIVED_DECIMALS = 6

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from engine.categories import GRADE_ORDER
 from engine.reasoning.assessment import Recommendation
 
 #: Roles in the order the core programme is filled (the strongest claim to a place first).
 ROLES = ("offload", "first_line", "load", "ankle", "preventive", "optional", "retest")
 CORE_SIZE = 4
 OPTIONAL_SIZE = 4
-GRADE_ORDER = "ABC"
 
 
 def _rank(item: Recommendation) -> tuple[int, int, str, str]:

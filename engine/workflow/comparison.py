@@ -19,11 +19,11 @@ from pydantic import BaseModel, ConfigDict
 if TYPE_CHECKING:
     from engine.api import CaseInput, Engine
 
+from engine.categories import SIDES
 from engine.numbers import number_text
 from engine.reasoning.assessment import Assessment
 from engine.workflow.follow_up import (
     ROUND,
-    SIDES,
     FollowUpSpec,
     OutcomeChange,
     OutcomeVerdict,

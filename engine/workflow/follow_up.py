@@ -13,11 +13,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from engine.categories import SIDES
 from engine.errors import RuleBaseError, VisitMismatchError
 from engine.knowledge.follow_up_spec import TEXTS, FollowUpSpec, OutcomeSpec, _Strict
 from engine.numbers import number_text
 
-SIDES = ("left", "right")
 ROUND = 6  # drop float noise (8.4 - 6.5 = 1.9000000000000004; 0.3 * 6) before comparing with an MDC or MCID
 OutcomeVerdictWord = Literal["improved", "worse", "no important change", "not comparable"]
 Overall = Literal["better", "worse", "unchanged", "not scored"]
