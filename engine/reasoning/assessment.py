@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from engine.categories import ACTING_KINDS
+from engine.categories import ACTING_KINDS, Comparison, key_parts
 from engine.numbers import number_text
 
 Grade = Literal["A", "B", "C"]
@@ -47,16 +47,15 @@ class Evidence(_Frozen):
 
     @property
     def kind(self) -> str:
-        return self.key.split(":")[0]
+        return key_parts(self.key)[0]
 
     @property
     def name(self) -> str:
-        return self.key.split(":")[1]
+        return key_parts(self.key)[1]
 
     @property
     def side(self) -> str:
-        parts = self.key.split(":")
-        return parts[2] if len(parts) > 2 else "none"
+        return key_parts(self.key)[2]
 
 
 class Reason(_Frozen):
@@ -102,7 +101,7 @@ class Threshold(_Frozen):
     measurement: str
     side: str
     value: int | float
-    test: Literal["below", "at_most", "at_least", "above"]
+    test: Comparison
     threshold: int | float
     rule: str
 
@@ -218,22 +217,24 @@ class Assessment(_Frozen):
 
     def to_dict(self, explain: bool | None = None) -> dict[str, Any]:
         """The JSON form as Python values (the same content as to_json)."""
-        explain = self.explanation is not None if explain is None else explain
-        if explain and self.explanation is None:
-            from engine.reasoning.explanation import with_explanation
-
-            return with_explanation(self).to_dict(explain=True)
-        return self.model_dump(mode="json", exclude=None if explain else COMPACT_EXCLUDE)
+        source, exclude = self._serialised(explain)
+        return source.model_dump(mode="json", exclude=exclude)
 
     def to_json(self, indent: int | None = 2, explain: bool | None = None) -> str:
         """Deterministic JSON: field order fixed by the model, lists sorted by the engine. The rule texts
         and the graph are included when the assessment was made with explain (or explain=True)."""
+        source, exclude = self._serialised(explain)
+        return source.model_dump_json(indent=indent, exclude=exclude)
+
+    def _serialised(self, explain: bool | None) -> tuple[Assessment, dict[str, Any] | None]:
+        """What to_dict and to_json write: this assessment (with its graph built now if explain asks for one
+        it lacks) and what to leave out."""
         explain = self.explanation is not None if explain is None else explain
         if explain and self.explanation is None:
             from engine.reasoning.explanation import with_explanation
 
-            return with_explanation(self).to_json(indent, explain=True)
-        return self.model_dump_json(indent=indent, exclude=None if explain else COMPACT_EXCLUDE)
+            return with_explanation(self), None
+        return self, None if explain else COMPACT_EXCLUDE
 
     def all_reasons(self) -> list[Reason]:
         """Every firing behind the assessment once (items' reasons and the derived ones), sorted."""
@@ -243,8 +244,7 @@ class Assessment(_Frozen):
 
     def fact_label(self, key: str) -> str:
         """A fact as the reports print it: 'lunge_distance_cm = 6.5 (left)', 'withheld: calf_raises (left)'."""
-        kind, name, *rest = key.split(":")
-        side = rest[0] if rest else "none"
+        kind, name, side = key_parts(key)
         where = "" if side == "none" else f" ({side})"
         if kind in ACTING_KINDS:
             return f"{kind}: {name}{where}"

@@ -42,12 +42,9 @@ class Ruleset:
         self._skipped = f'{{"{skip}":' if skip else "\0"
         self._handle = _core.create_ruleset(name, json.dumps(definition, ensure_ascii=False))
 
-    def assert_facts(self, facts: list[dict[str, Any]]) -> int:
-        """Assert a batch of facts of one session; returns the session's state handle."""
-        return self.assert_encoded([json.dumps(fact, ensure_ascii=False) for fact in facts])
-
     def assert_encoded(self, facts: list[str]) -> int:
-        """The same for facts already written as JSON (each written once, however many rulesets get it)."""
+        """Assert a batch of facts of one session, each already written as JSON (once, however many rulesets
+        get it); returns the session's state handle."""
         code, state = _core.assert_facts(self._handle, f"[{','.join(facts)}]")
         if code in (_NOT_HANDLED, _ALREADY_OBSERVED):
             raise HostError(f"durable-rules refused a fact batch (code {code})")
