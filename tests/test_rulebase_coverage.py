@@ -29,23 +29,23 @@ CONSUMED = {
 PRODUCED = {"findings": "finding", "compensations": "compensation", "risks": "risk", "interventions": "recommendation"}
 
 
-@pytest.mark.parametrize("section", sorted(CONSUMED))
-def test_every_case_word_is_consumed_by_a_rule(section: str) -> None:
+def _words_without_rules(section: str, kind: str, degree: str) -> list[str]:
+    """Live words of a vocabulary section whose node no rule leaves (out_degree) or reaches (in_degree)."""
     graph = rulebase_graph(RULEBASE)
-    kind = CONSUMED[section]
     words = RULEBASE.vocabulary.live_words(section)
     assert words
-    unused = [w for w in words if not (graph.has_node(f"{kind}:{w}") and graph.out_degree(f"{kind}:{w}") > 0)]
+    return [w for w in words if not (graph.has_node(f"{kind}:{w}") and getattr(graph, degree)(f"{kind}:{w}") > 0)]
+
+
+@pytest.mark.parametrize("section", sorted(CONSUMED))
+def test_every_case_word_is_consumed_by_a_rule(section: str) -> None:
+    unused = _words_without_rules(section, CONSUMED[section], "out_degree")
     assert not unused, f"{section} no rule reads: {unused}"
 
 
 @pytest.mark.parametrize("section", sorted(PRODUCED))
 def test_every_conclusion_word_is_produced_by_a_rule(section: str) -> None:
-    graph = rulebase_graph(RULEBASE)
-    kind = PRODUCED[section]
-    words = RULEBASE.vocabulary.live_words(section)
-    assert words
-    unproduced = [w for w in words if not (graph.has_node(f"{kind}:{w}") and graph.in_degree(f"{kind}:{w}") > 0)]
+    unproduced = _words_without_rules(section, PRODUCED[section], "in_degree")
     assert not unproduced, f"{section} no rule concludes: {unproduced}"
 
 
