@@ -22,6 +22,9 @@ import pytest
 from _support import REPO
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from fhir.resources.R4B import get_fhir_model_class
+
+from engine.service.cds_models import CardsResponse
 
 FHIR_EXAMPLES = REPO / "examples" / "fhir"
 
@@ -219,3 +222,27 @@ class Postgres:
             [*self.prefix, str(self.bin / "pg_ctl"), "-D", str(self.dir), "-m", "fast", "stop"], capture_output=True
         )
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+#: The CDS Hooks services and the example hook calls the service tests use.
+PATIENT_VIEW = "/cds-services/kinetic-chain-patient-view"
+ENCOUNTER_START = "/cds-services/kinetic-chain-encounter-start"
+RED_FLAG = "hook-patient-view-red-flag-achilles-rupture.fhir.json"
+SCREEN_FIRST = "hook-patient-view-screen-first-calf-pain-after-flight.fhir.json"
+PLAN = "hook-encounter-start-runner-left-restriction.fhir.json"
+
+
+def cards_of(response) -> list[dict]:
+    """The cards of a 200 answer, each checked against the CDS Hooks shapes and its suggested resources
+    against their fhir.resources models."""
+    assert response.status_code == 200, response.text
+    CardsResponse.model_validate(response.json())
+    cards = response.json()["cards"]
+    for card in cards:
+        assert len(card["summary"]) < 140
+        uuid.UUID(card["uuid"])
+        for suggestion in card.get("suggestions", []):
+            uuid.UUID(suggestion["uuid"])
+            for action in suggestion["actions"]:
+                get_fhir_model_class(action["resource"]["resourceType"]).model_validate(action["resource"])
+    return cards

@@ -1,44 +1,31 @@
 """CDS Hooks 2.0 against a real server (uvicorn on a free loopback port): discovery, cards per rule, 412 on
-missing prefetch, feedback stored and read back, report links. Every card is checked against the CDS Hooks
+missing prefetch, report links (feedback: test_service_feedback.py). Every card is checked against the CDS Hooks
 shapes and every suggested resource against its fhir.resources model."""
 
 from __future__ import annotations
 
-import copy
 import uuid
 
 import pytest
-from _service import hook_call, load_example, module_server
+from _service import (
+    ENCOUNTER_START,
+    PATIENT_VIEW,
+    PLAN,
+    RED_FLAG,
+    SCREEN_FIRST,
+    cards_of,
+    hook_call,
+    load_example,
+    module_server,
+)
 from _support import EXAMPLES
-from fhir.resources.R4B import get_fhir_model_class
 
 from engine import default_engine
 from engine.fhir.assessment_to_fhir import ordered_plan
 from engine.fhir.hook_request import hook_request
-from engine.service.cds_models import CardsResponse, Discovery
-
-PATIENT_VIEW = "/cds-services/kinetic-chain-patient-view"
-ENCOUNTER_START = "/cds-services/kinetic-chain-encounter-start"
-RED_FLAG = "hook-patient-view-red-flag-achilles-rupture.fhir.json"
-SCREEN_FIRST = "hook-patient-view-screen-first-calf-pain-after-flight.fhir.json"
-PLAN = "hook-encounter-start-runner-left-restriction.fhir.json"
-
+from engine.service.cds_models import Discovery
 
 server, client = module_server("hooks")
-
-
-def cards_of(response) -> list[dict]:
-    assert response.status_code == 200, response.text
-    CardsResponse.model_validate(response.json())
-    cards = response.json()["cards"]
-    for card in cards:
-        assert len(card["summary"]) < 140
-        uuid.UUID(card["uuid"])
-        for suggestion in card.get("suggestions", []):
-            uuid.UUID(suggestion["uuid"])
-            for action in suggestion["actions"]:
-                get_fhir_model_class(action["resource"]["resourceType"]).model_validate(action["resource"])
-    return cards
 
 
 def test_discovery_lists_one_service_per_hook_with_prefetch(client):
@@ -206,73 +193,6 @@ def test_unknown_service_and_non_json_bodies(client):
     assert client.post("/cds-services/nope", json=hook_call(RED_FLAG)).status_code == 404
     response = client.post(PATIENT_VIEW, content=b"{not json", headers={"content-type": "application/json"})
     assert response.status_code == 400 and response.json()["resourceType"] == "OperationOutcome"
-
-
-def test_feedback_is_stored_with_override_reasons_and_read_back(client):
-    call = hook_call(RED_FLAG)
-    cards = cards_of(client.post(PATIENT_VIEW, json=call))
-    critical = next(c for c in cards if c["indicator"] == "critical")
-    reason = copy.deepcopy(critical["overrideReasons"][1])
-    feedback = {
-        "feedback": [
-            {
-                "card": critical["uuid"],
-                "outcome": "accepted",
-                "acceptedSuggestions": [{"id": critical["suggestions"][0]["uuid"]}],
-                "outcomeTimestamp": "2026-11-25T10:05:31Z",
-            },
-            {
-                "card": critical["uuid"],
-                "outcome": "overridden",
-                "overrideReason": {"reason": reason, "userComment": "seen"},
-                "outcomeTimestamp": "2026-11-25T10:06:00Z",
-            },
-        ]
-    }
-    response = client.post(f"{PATIENT_VIEW}/feedback", json=feedback)
-    assert response.status_code == 200, response.text
-    records = client.get("/audit/records", params={"request_id": call["hookInstance"]}).json()["records"]
-    assert len(records) == 1
-    detail = client.get(f"/audit/records/{records[0]['id']}").json()
-    stored = detail["feedback"]
-    assert [f["outcome"] for f in stored] == ["accepted", "overridden"]
-    assert stored[0]["accepted_suggestions"] == [critical["suggestions"][0]["uuid"]]
-    assert stored[1]["override_code"] == reason["code"] and stored[1]["user_comment"] == "seen"
-    assert stored[1]["outcome_timestamp"] == "2026-11-25T10:06:00Z" and stored[1]["received_at"]
-    assert {c["uuid"] for c in detail["cards"]} == {c["uuid"] for c in cards}
-
-
-@pytest.mark.parametrize(
-    ("item", "status"),
-    [
-        ({"card": str(uuid.uuid4()), "outcome": "overridden", "outcomeTimestamp": "2026-11-25T10:00:00Z"}, 404),
-        ({"card": "CARD", "outcome": "accepted", "outcomeTimestamp": "2026-11-25T10:00:00Z"}, 400),
-        (
-            {
-                "card": "CARD",
-                "outcome": "accepted",
-                "acceptedSuggestions": [{"id": "not-a-suggestion"}],
-                "outcomeTimestamp": "2026-11-25T10:00:00Z",
-            },
-            400,
-        ),
-        ({"card": "CARD", "outcome": "overridden", "outcomeTimestamp": "yesterday"}, 400),
-        ({"card": "CARD", "outcome": "ignored", "outcomeTimestamp": "2026-11-25T10:00:00Z"}, 400),
-    ],
-    ids=["unknown-card", "accepted-without-suggestions", "foreign-suggestion", "bad-timestamp", "bad-outcome"],
-)
-def test_bad_feedback_is_refused(client, item, status):
-    cards = cards_of(client.post(PATIENT_VIEW, json=hook_call(RED_FLAG)))
-    item = {**item, "card": cards[0]["uuid"] if item["card"] == "CARD" else item["card"]}
-    response = client.post(f"{PATIENT_VIEW}/feedback", json={"feedback": [item]})
-    assert response.status_code == status, response.text
-    assert response.json()["resourceType"] == "OperationOutcome"
-
-
-def test_feedback_for_a_card_of_another_service_is_refused(client):
-    cards = cards_of(client.post(PATIENT_VIEW, json=hook_call(RED_FLAG)))
-    item = {"card": cards[0]["uuid"], "outcome": "overridden", "outcomeTimestamp": "2026-11-25T10:00:00Z"}
-    assert client.post(f"{ENCOUNTER_START}/feedback", json={"feedback": [item]}).status_code == 404
 
 
 def test_a_missing_required_screen_gives_one_warning_card_listing_what_it_holds_and_no_plan(client):
