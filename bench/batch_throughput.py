@@ -58,7 +58,8 @@ def main(argv: list[str] | None = None) -> None:
         size = out.stat().st_size
         where = f"--cluster {args.cluster}" if args.cluster else f"--jobs {args.jobs}"
         print(f"batch {where}: {count} cases in {wall:.1f} s wall = {count / wall:.0f} cases/s")
-        print(f"results {size / 2**20:.0f} MiB JSON Lines, {size / max(count, 1) / 1024:.1f} KiB per case")
+        per_case = size / max(count, 1)
+        print(f"results {size / 2**20:.0f} MiB JSON Lines, {per_case:.0f} bytes per case (target <= 8,000)")
         print(f"exit code {code} (1: some cases invalid, as generated)")
 
 

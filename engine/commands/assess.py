@@ -37,7 +37,9 @@ def check_output(output: str, inputs: tuple[str, ...]) -> None:
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here instead of stdout.")
 @click.option("--verbose", "-v", is_flag=True, help="Text report: every rule id, grade and source behind each item.")
 @click.option(
-    "--explain", is_flag=True, help="JSON: include the explanation graph and the text of every rule that fired."
+    "--explain",
+    is_flag=True,
+    help="JSON: also the explanation (case facts, references, rule texts, the graph).",
 )
 @click.option("--audit", is_flag=True, help="Also write an audit record per case to the store (--db).")
 @click.option("--db", default="kinetic-chain.sqlite3", show_default=True, help="Audit store: SQLite file or URL.")

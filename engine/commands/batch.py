@@ -101,7 +101,7 @@ def _stdout_sink(line: str, _in_order: bool) -> None:
 @click.option(
     "--explain",
     is_flag=True,
-    help="Each line also carries the explanation graph and the text of every rule that fired.",
+    help="Each line also carries the explanation (case facts, references, rule texts, the graph).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar (it is also off when stderr is not a terminal).")
 @click.option(

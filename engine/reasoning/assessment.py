@@ -22,14 +22,19 @@ ITEM_LAYERS = (
 )  # fmt: skip
 
 
-#: Left out of the JSON unless it is asked for with explain: what only the explanation needs (the graph,
-#: the firings into facts that are not items, the rule texts) and the full citations (the references keep
-#: their numbers and keys). Reports rendered by the engine have all of it.
+#: Left out of the JSON unless it is asked for with explain: the explanation material, which a report needs
+#: and a record of the conclusions does not (the case facts with their labels and units, the fact each
+#: firing concluded, the reference list with its citations, the text of every rule that fired, the firings
+#: into facts that are not items, the graph). Without it the JSON still carries every conclusion, its
+#: reasons (rule, grade and premises by key), the thresholds that fired with the values measured, and the
+#: case as it was read; the in-memory Assessment always has everything, so every report renders from it.
 COMPACT_EXCLUDE: dict[str, Any] = {
+    **{layer: {"__all__": {"because": {"__all__": {"fact"}}}} for layer in ITEM_LAYERS},
+    "facts": True,
+    "references": True,
     "rules": True,
     "explanation": True,
     "derived": True,
-    "references": {"__all__": {"citation", "design", "grade"}},
 }
 
 
@@ -59,12 +64,13 @@ class Evidence(_Frozen):
 
 
 class Reason(_Frozen):
-    """One rule firing behind an item: the rule, its grade, the fact it concluded and the facts it matched
-    (by key: case facts are in Assessment.facts, concluded facts are reasons' `fact`)."""
+    """One rule firing behind an item: the rule, its grade, the facts it matched (by key: case facts are in
+    Assessment.facts, concluded facts are reasons' `fact`) and the fact it concluded (which side, or which
+    form of the item; in JSON only with explain, so None in an assessment read back from the compact JSON)."""
 
     rule: str
     grade: Grade
-    fact: str
+    fact: str | None = None
     premises: list[str]
 
 
