@@ -40,7 +40,7 @@ KIND_SECTIONS = {
 }
 
 Number = StrictInt | StrictFloat
-_STRICT = ConfigDict(extra="forbid", frozen=True)
+_STRICT = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Range(BaseModel):
@@ -132,7 +132,7 @@ Words = dict[str, str]
 class Vocabulary(BaseModel):
     """Every identifier the engine accepts, with the labels reports print and the ranges cases must keep."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     limbs: Words
     patient: dict[str, Range]
     derived_patient: Words
