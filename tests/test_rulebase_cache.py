@@ -199,3 +199,18 @@ def test_only_data_json_gives_back_exactly_is_cached() -> None:
     assert not cache.same({"a": -0.0}, {"a": 0.0})
     assert not cache.same({"a": 1, "b": 2}, {"b": 2, "a": 1})  # key order is kept (it orders reports)
     assert not cache.same({1: "x"}, {"1": "x"})
+
+
+def test_rules_validate_runs_the_checks_even_on_a_warm_cache(
+    rules_copy: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from engine.commands import main
+
+    assert CliRunner().invoke(main, ["--rules", str(rules_copy), "rules", "validate"]).exit_code == 0
+    assert len(entries(private_cache)) == 1  # warm now: a load would skip the checks
+    planted = ["10-findings.yaml: finding.limited_dorsiflexion.lunge_distance: a problem the checks found"]
+    monkeypatch.setattr("engine.knowledge.checks.load_errors", lambda _rulebase: planted)
+    result = CliRunner().invoke(main, ["--rules", str(rules_copy), "rules", "validate"])
+    assert result.exit_code == 1 and planted[0] in result.output
