@@ -58,7 +58,8 @@ def _error_text(error: ValidationError) -> str:
 
 
 def hash_rule_files(files: list[Path]) -> str:
-    """SHA-256 over every file's name and bytes, in name order, so any edit changes the identity."""
+    """SHA-256 over every file's name and bytes, in name order, so any edit changes the identity (regular files
+    only: a FIFO or device named *.yaml is refused, never waited on)."""
     digest = hashlib.sha256()
     for path in sorted(files, key=lambda p: p.name):
         digest.update(path.name.encode() + b"\0" + read_regular_file(path) + b"\0")
