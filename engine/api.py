@@ -25,7 +25,11 @@ CaseInput = BaseModel | dict[str, Any] | str | Path
 
 
 class Engine:
-    """A loaded, validated and compiled rule base. Thread-safe; build one and reuse it."""
+    """A loaded, validated and compiled rule base. Thread-safe; build one and reuse it.
+
+    Building one over rule files an earlier process already loaded reads them from the rule-base cache
+    (engine.knowledge.cache: their parsed data, validated again; off with KINETIC_CHAIN_NO_CACHE=1), which
+    skips the YAML parse and the load checks; the engine and everything it produces are the same."""
 
     def __init__(self, rules_dir: Path | str | None = None) -> None:
         self.rulebase: RuleBase = load_rulebase(rules_dir)

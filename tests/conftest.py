@@ -8,6 +8,9 @@ scenario suite can be grown where it is thin.
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,6 +19,10 @@ import pytest
 from engine.api import Engine
 from engine.knowledge.coverage import fired_rules, trace_path
 from engine.knowledge.rulebase import bundled_rules_dir
+
+#: The rule-base cache (engine.knowledge.cache) of this test run, in a folder of its own (never the user's);
+#: set before any engine is built, and inherited by the command-line runs the tests start.
+_CACHE_HOME = os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="kinetic-chain-tests-cache-")
 
 #: The Gherkin step definitions, shared by every scenario module.
 pytest_plugins = ["steps_case", "steps_findings", "steps_plan", "steps_screening"]
@@ -49,6 +56,7 @@ def _trace_rules_fired_by_scenarios() -> Iterator[None]:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    shutil.rmtree(_CACHE_HOME, ignore_errors=True)
     if _trace:
         path = trace_path(bundled_rules_dir())  # where `rules show` and `rules coverage` look by default
         path.parent.mkdir(parents=True, exist_ok=True)

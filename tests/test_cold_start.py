@@ -90,6 +90,8 @@ def test_render_is_the_registry_the_command_line_uses() -> None:
 
 
 def test_loading_and_checking_the_rule_base_needs_no_networkx() -> None:
-    """Cycles are looked for without networkx; it is imported only to name the cycles of a broken rule base."""
-    modules = modules_after("from engine.knowledge.rulebase import load_rulebase\nload_rulebase(None)")
+    """Cycles are looked for without networkx; it is imported only to name the cycles of a broken rule base.
+    (Without the cache: a cached load does not run the checks again, see test_rulebase_cache.py.)"""
+    code = "import os\nos.environ['KINETIC_CHAIN_NO_CACHE'] = '1'\nfrom engine.knowledge.rulebase import load_rulebase"
+    modules = modules_after(f"{code}\nload_rulebase(None)")
     assert "engine.knowledge.checks" in modules and "networkx" not in modules

@@ -5,7 +5,6 @@ published schema alone."""
 from __future__ import annotations
 
 import datetime
-import difflib
 import math
 from typing import Annotated, Any, Literal
 
@@ -18,6 +17,8 @@ SIDE_LABELS = {"left": "left leg", "right": "right leg", "both": "both legs"}
 
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    import difflib  # only for a word the case got wrong
+
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f", did you mean '{close[0]}'?" if close else ""
 

@@ -28,7 +28,7 @@ from engine.knowledge.vocabulary import Range, Vocabulary
 
 __all__ = ["MAX_EXTENSIONS_BYTES", "build_case_model", "did_you_mean"]
 
-STRICT = ConfigDict(extra="forbid", frozen=True)
+STRICT = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 #: extensions are the integrating software's own data: echoed, never read, and kept small.
 MAX_EXTENSIONS_BYTES = 16 * 1024
 SEXES = {"female": "female", "male": "male", "other": "other", "unknown": "unknown"}
@@ -47,7 +47,7 @@ def _number(spec: Range, description: str | None = None) -> Any:
 def _sided(name: str, value: Any, description: str) -> type[BaseModel]:
     return create_model(
         name,
-        __config__=ConfigDict(extra="forbid", frozen=True, json_schema_extra={"description": description}),
+        __config__=ConfigDict(**STRICT, json_schema_extra={"description": description}),
         left=_field(value, f"left leg: {description}"),
         right=_field(value, f"right leg: {description}"),
     )
@@ -65,9 +65,7 @@ def _patient(vocabulary: Vocabulary) -> type[BaseModel]:
     validators = (
         {"needs_current": field_validator("weekly_km_before")(needs_current)} if "weekly_km_before" in fields else {}
     )
-    config = ConfigDict(
-        extra="forbid", frozen=True, json_schema_extra={"dependentRequired": {"weekly_km_before": ["weekly_km"]}}
-    )
+    config = ConfigDict(**STRICT, json_schema_extra={"dependentRequired": {"weekly_km_before": ["weekly_km"]}})
     return create_model("Patient", __config__=config, __validators__=validators, **fields)
 
 
@@ -174,8 +172,7 @@ def build_case_model(vocabulary: Vocabulary) -> type[BaseModel]:
     return create_model(
         "Case",
         __config__=ConfigDict(
-            extra="forbid",
-            frozen=True,
+            **STRICT,
             title="Kinetic-chain case file, format 2",
             json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"},
         ),

@@ -104,10 +104,14 @@ def rules_validate(ctx: click.Context) -> None:
     Example:
       kinetic-chain --rules my-rules/ rules validate
     """
+    from engine.errors import RuleBaseError
     from engine.knowledge.bibliography import unresolved_sources
-    from engine.knowledge.checks import unused_words
+    from engine.knowledge.checks import load_errors, unused_words
 
     rulebase = engine_of(ctx).rulebase
+    problems = load_errors(rulebase)  # checked here even when the load came from the rule-base cache
+    if problems:
+        fail(str(RuleBaseError(problems)))
     for warning in unused_words(rulebase):
         click.echo(f"warning: {warning}")
     for warning in unresolved_sources(rulebase):  # errors instead once rulebase.yaml names the bibliography

@@ -7,7 +7,6 @@ clinician's report, and lets each report end with the full references it relies 
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ _GRADE_NOTE = re.compile(r"\s*\(grade [ABC]\)$")
 class Entry(BaseModel):
     """One bibliography entry; typed so that a missing citation is a load error, not an empty reference."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     citation: str
     design: str
     grade: Literal["A", "B", "C"] | None = None
@@ -56,6 +55,8 @@ class Bibliography:
         return self.entries.get(source_key(part))
 
     def hint(self, part: str) -> str:
+        import difflib  # only for an unresolved source, never on a sound load
+
         by_lower = {key.lower(): key for key in self.entries}
         close = difflib.get_close_matches(source_key(part).lower(), list(by_lower), n=1, cutoff=0.6)
         return f", did you mean '{by_lower[close[0]]}'?" if close else ""

@@ -32,7 +32,7 @@ Threshold = Annotated[float, Field(strict=True, allow_inf_nan=False), AfterValid
 class Bounds(BaseModel):
     """Bounds on one number of a fact (e.g. a symptom's weeks), or `absent` for a detail not recorded."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     below: float | None = None
     at_most: float | None = None
     at_least: float | None = None
@@ -45,7 +45,7 @@ class Bounds(BaseModel):
 class Where(BaseModel):
     """Details of a symptom (onset, weeks, severity) or a screen (result) that a condition also requires."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     onset: Names | None = None
     onset_recorded: bool | None = None
     weeks: Bounds | Literal["absent"] | None = None
@@ -78,7 +78,7 @@ WHERE_FIELDS = {
 class Condition(BaseModel):
     """One fact the rule needs (or, with absent, must not find) on the same limb as the others."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     limb: Names | None = None
     patient: Names | None = None
     measurement: Names | None = None
@@ -157,7 +157,7 @@ class Condition(BaseModel):
 class Conclusion(BaseModel):
     """What the rule adds when its conditions hold."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     condition: str | None = None
     finding: str | None = None
     compensation: str | None = None
@@ -218,7 +218,7 @@ class Conclusion(BaseModel):
 class Rule(BaseModel):
     """A reviewable rule: stable id, why it holds, where that comes from and how strong the evidence is."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
     rationale: str = Field(min_length=10)
     source: str = Field(min_length=3)
@@ -246,7 +246,7 @@ class Rule(BaseModel):
 
 
 class RuleFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     layer: Literal[
         "patient", "findings", "compensations", "presentations", "risks", "interventions", "questions", "safety"
     ]  # fmt: skip

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
 from engine._files import read_regular_file
 from engine.errors import RuleBaseError
+from engine.knowledge import cache
 from engine.knowledge.base import RuleBase  # the loaded rule base; also imported from here
 from engine.knowledge.bibliography import BIBLIOGRAPHY, Bibliography, bibliography_file, parse_bibliography
 from engine.knowledge.rule import Rule, RuleFile
-from engine.knowledge.vocabulary import Vocabulary
+from engine.knowledge.vocabulary import Vocabulary, parse_vocabulary
 from engine.safe_yaml import DuplicateKeyError, check_duplicates, parse_yaml
 
 #: Values one rule file may expand to (aliases count as what they repeat); 2,000 rules take about 50,000.
@@ -56,49 +58,116 @@ def _error_text(error: ValidationError) -> str:
 
 
 def hash_rule_files(files: list[Path]) -> str:
-    """SHA-256 over every file's name and bytes, in name order, so any edit changes the identity."""
+    """SHA-256 over every file's name and bytes, in name order, so any edit changes the identity (regular files
+    only: a FIFO or device named *.yaml is refused, never waited on)."""
     digest = hashlib.sha256()
     for path in sorted(files, key=lambda p: p.name):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        digest.update(path.name.encode() + b"\0" + read_regular_file(path) + b"\0")
     return digest.hexdigest()
 
 
-def _load_bibliography(folder: Path, manifest: dict, problems: list[str]) -> tuple[Bibliography | None, Path]:
+class _Files:
+    """The parsed files of one load, by name: read from the rule-base folder (and kept for the cache), or taken
+    from a cache entry of the same bytes (engine.knowledge.cache)."""
+
+    def __init__(self, folder: Path, cached: dict[str, Any] | None = None) -> None:
+        self.folder, self.cached = folder, cached
+        self.parsed: dict[str, Any] = {}
+
+    def read(self, name: str, problems: list[str]) -> object:
+        if self.cached is not None:
+            return self.cached[name]
+        data = self.parsed[name] = _read_yaml(self.folder / name, problems)
+        return data
+
+    def vocabulary(self) -> Vocabulary:
+        if self.cached is not None:
+            return Vocabulary.from_data(self.cached[VOCABULARY], VOCABULARY)
+        data = self.parsed[VOCABULARY] = parse_vocabulary(self.folder / VOCABULARY)
+        return Vocabulary.from_data(data, VOCABULARY)
+
+
+def _load_bibliography(files: _Files, manifest: dict, problems: list[str]) -> tuple[Bibliography | None, Path]:
     """The bibliography beside the rules: required and enforced when the manifest names it, read for the
     reports' reference lists when only the default file is there, absent otherwise."""
     name, enforced, problem = bibliography_file(manifest)
-    path = folder / name
+    path = files.folder / name
     if problem:
         problems.append(problem)
         return None, path
     if not path.is_file():
         if enforced:
-            problems.append(f"{MANIFEST}: bibliography: {name} does not exist in {folder}")
+            problems.append(f"{MANIFEST}: bibliography: {name} does not exist in {files.folder}")
         return None, path
-    data = _read_yaml(path, problems)
+    data = files.read(name, problems)
     return (parse_bibliography(data, name, enforced, problems) if data is not None else None), path
 
 
 def load_rulebase(directory: Path | str | None = None) -> RuleBase:
-    """Load and validate; any structural problem is a RuleBaseError naming file and rule id."""
-    from engine.knowledge.checks import load_errors  # deferred: the checks bring in networkx, --help need not
+    """Load and validate; any structural problem is a RuleBaseError naming file and rule id.
 
+    When an earlier load of the same bytes by the same engine passed, the files are not parsed again: the
+    parsed data cached then (engine.knowledge.cache; off with KINETIC_CHAIN_NO_CACHE=1) goes through the same
+    validation, and the load checks it already passed are not run again. The rule base is the same either way.
+    """
     folder = Path(directory) if directory is not None else bundled_rules_dir()
-    problems: list[str] = []
     if not (folder / MANIFEST).is_file() or not (folder / VOCABULARY).is_file():
         raise RuleBaseError([f"{folder}: not a rule base (needs {MANIFEST} and {VOCABULARY})"])
-    manifest = _read_yaml(folder / MANIFEST, problems)
+    key, sha256 = _cache_key(folder)
+    if key is not None and (cached := _from_cache(folder, key, sha256)) is not None:
+        return cached
+    files = _Files(folder)
+    rulebase, problems = _build(files)
+    from engine.knowledge.checks import load_errors  # deferred: the checks bring in networkx, --help need not
+
+    problems += load_errors(rulebase)
+    if problems:
+        raise RuleBaseError(problems)
+    if key is not None and rulebase.sha256 == sha256:  # no file changed while it was read
+        cache.write(key, files.parsed)
+    return rulebase
+
+
+def _cache_key(folder: Path) -> tuple[str | None, str]:
+    """(cache key, SHA-256 of the rule files), or (None, "") when the cache is off or a file cannot be read
+    (the load then says why)."""
+    if cache.cache_folder() is None:
+        return None, ""
+    try:
+        sha256 = hash_rule_files([path for path in sorted(folder.glob("*.yaml")) if path.is_file()])
+    except OSError:
+        return None, ""
+    return cache.entry_key(sha256), sha256
+
+
+def _from_cache(folder: Path, key: str, sha256: str) -> RuleBase | None:
+    """The rule base from the cache entry for `key`, or None when there is none or it does not hold up."""
+    entry = cache.read(key)
+    if entry is None:
+        return None
+    try:
+        rulebase, problems = _build(_Files(folder, entry))
+    except Exception:  # a damaged entry is rebuilt from the files, never reported
+        return None
+    return rulebase if not problems and rulebase.sha256 == sha256 else None
+
+
+def _build(files: _Files) -> tuple[RuleBase, list[str]]:
+    """The rule base from its parsed files, with the problems found validating them (not yet the checks)."""
+    folder = files.folder
+    problems: list[str] = []
+    manifest = files.read(MANIFEST, problems)
     if not isinstance(manifest, dict) or not isinstance(manifest.get("version"), str):
         raise RuleBaseError(problems or [f"{MANIFEST}: needs a text 'version' (quote it)"])
-    vocabulary = Vocabulary.load(folder / VOCABULARY)
-    bibliography, bibliography_path = _load_bibliography(folder, manifest, problems)
+    vocabulary = files.vocabulary()
+    bibliography, bibliography_path = _load_bibliography(files, manifest, problems)
     data_files = (MANIFEST, VOCABULARY, BIBLIOGRAPHY, bibliography_path.name)
     rule_files = sorted(p for p in folder.glob("*.yaml") if p.name not in data_files)
     rules: list[Rule] = []
     layer_of: dict[str, str] = {}
     file_of: dict[str, str] = {}
     for path in rule_files:
-        data = _read_yaml(path, problems)
+        data = files.read(path.name, problems)
         if data is None:
             continue
         try:
@@ -132,7 +201,4 @@ def load_rulebase(directory: Path | str | None = None) -> RuleBase:
         file_of=file_of,
         bibliography=bibliography,
     )
-    problems += load_errors(rulebase)
-    if problems:
-        raise RuleBaseError(problems)
-    return rulebase
+    return rulebase, problems

@@ -40,7 +40,7 @@ KIND_SECTIONS = {
 }
 
 Number = StrictInt | StrictFloat
-_STRICT = ConfigDict(extra="forbid", frozen=True)
+_STRICT = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Range(BaseModel):
@@ -132,7 +132,7 @@ Words = dict[str, str]
 class Vocabulary(BaseModel):
     """Every identifier the engine accepts, with the labels reports print and the ranges cases must keep."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     limbs: Words
     patient: dict[str, Range]
     derived_patient: Words
@@ -193,21 +193,17 @@ class Vocabulary(BaseModel):
     @classmethod
     def load(cls, path: Path) -> Vocabulary:
         """Parse and validate vocabulary.yaml; any problem is a RuleBaseError naming the file and key."""
-        from engine.safe_yaml import DuplicateKeyError, check_duplicates, parse_yaml
+        return cls.from_data(parse_vocabulary(path), path.name)
 
-        try:
-            data = parse_yaml(path.read_text(encoding="utf-8"))
-            check_duplicates(data)
-        except DuplicateKeyError as error:
-            raise RuleBaseError([f"{path.name}: {error.path}: {error}"]) from None
-        except Exception as error:  # unreadable or not YAML: one line, no traceback
-            raise RuleBaseError([f"{path.name}: cannot be read: {error}"]) from None
+    @classmethod
+    def from_data(cls, data: object, file: str) -> Vocabulary:
+        """Validate the parsed file (see parse_vocabulary); any problem is a RuleBaseError naming file and key."""
         if not isinstance(data, dict):
-            raise RuleBaseError([f"{path.name}: expected a mapping of vocabulary sections"])
+            raise RuleBaseError([f"{file}: expected a mapping of vocabulary sections"])
         try:
             return cls.model_validate(data)
         except ValidationError as error:
-            raise RuleBaseError([_problem(path.name, e) for e in error.errors()]) from None
+            raise RuleBaseError([_problem(file, e) for e in error.errors()]) from None
 
     @cached_property
     def data(self) -> dict[str, Any]:
@@ -242,6 +238,21 @@ class Vocabulary(BaseModel):
 
     def is_whole_patient(self, flag: str) -> bool:
         return flag in self.whole_patient_flags
+
+
+def parse_vocabulary(path: Path) -> object:
+    """vocabulary.yaml as plain data, through the strict YAML loader (no aliases, no duplicate keys); a file
+    that cannot be read or parsed is a RuleBaseError naming it."""
+    from engine.safe_yaml import DuplicateKeyError, check_duplicates, parse_yaml
+
+    try:
+        data = parse_yaml(path.read_text(encoding="utf-8"))
+        check_duplicates(data)
+    except DuplicateKeyError as error:
+        raise RuleBaseError([f"{path.name}: {error.path}: {error}"]) from None
+    except Exception as error:  # unreadable or not YAML: one line, no traceback
+        raise RuleBaseError([f"{path.name}: cannot be read: {error}"]) from None
+    return data
 
 
 def _problem(file: str, error: dict[str, Any]) -> str:

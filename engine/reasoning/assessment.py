@@ -39,7 +39,7 @@ COMPACT_EXCLUDE: dict[str, Any] = {
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class Evidence(_Frozen):
