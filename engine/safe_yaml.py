@@ -55,8 +55,9 @@ def _construct_strict_map(self: Any, node: yaml.MappingNode) -> Any:
     data = Mapping()
     yield data
     data.update(self.construct_mapping(node))
-    keys = Counter(self.construct_object(key_node) for key_node, _ in node.value)
-    data.duplicates = tuple(key for key, count in keys.items() if count > 1)
+    if len(data) < len(node.value):  # only a repeated key makes fewer entries than pairs
+        keys = Counter(self.construct_object(key_node) for key_node, _ in node.value)
+        data.duplicates = tuple(key for key, count in keys.items() if count > 1)
 
 
 class StrictSafeLoader(yaml.SafeLoader):
@@ -148,12 +149,36 @@ def _first_pass(text: str, loader: type, max_nodes: int | None, aliases: bool) -
             raise yaml.composer.ComposerError(None, None, f"more than {max_nodes} values", event.start_mark)
 
 
+#: Every value YAML builds opens at a character of its own or at an indicator ('-', '?', ':', ',', '[', '{'),
+#: and an indicator opens at most a collection and two empty values: without aliases a text holds fewer
+#: than this many values per character (tests/test_yaml_loaders.py checks the bound on generated texts).
+VALUES_PER_CHARACTER = 4
+#: Every collection opens at one of these indicators (a block mapping at the ':' or '?' of its first key).
+COLLECTION_INDICATORS = "[{-?:"
+#: A second document, or a directive, starts at one of these at the start of a line.
+_DOCUMENT_MARKER = re.compile(r"^(?:---|\.\.\.|%)", re.MULTILINE)
+
+
+def _passes_first(text: str, max_nodes: int | None) -> bool:
+    """True when the first pass cannot refuse `text` (with aliases refused), read from its characters: no
+    anchor or alias (no '&' or '*' at all), one document, fewer collections than MAX_DEPTH could nest and fewer
+    values than `max_nodes`. The parser then raises exactly what the first pass would: it reads the same
+    events in the same order, and nothing else refuses a single document before it is fully composed."""
+    if "&" in text or "*" in text or "\ufeff" in text or _DOCUMENT_MARKER.search(text):
+        return False
+    if max_nodes is not None and VALUES_PER_CHARACTER * (len(text) + 1) > max_nodes:
+        return False
+    return sum(text.count(indicator) for indicator in COLLECTION_INDICATORS) < MAX_DEPTH
+
+
 def parse_yaml(text: str, max_nodes: int | None = None, loader: type | None = None, aliases: bool = False) -> Any:
     """Parse without judging duplicates, so a caller can name where a repeated key sits. Anchors and aliases
-    are refused unless `aliases`; then `max_nodes` bounds the size they expand to."""
+    are refused unless `aliases`; then `max_nodes` bounds the size they expand to. A short plain text (a
+    typical case file) skips the first pass, which could not refuse it (see _passes_first)."""
     loader = loader or LOADERS[0]
     try:
-        _first_pass(text, loader, max_nodes, aliases)
+        if aliases or not _passes_first(text, max_nodes):
+            _first_pass(text, loader, max_nodes, aliases)
         return yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as error:
         raise _said_one_way(error, text) from None

@@ -79,7 +79,11 @@ def merge_sides(items: list[Any]) -> list[Any]:
     """One item for 'both' where left and right say the same thing; reasons and sources are pooled."""
     merged: list[Any] = []
     pending: dict[tuple[Any, ...], Any] = {}
+    shared = _repeated(item["id"] for item in items)
     for item in items:
+        if item["id"] not in shared:  # no other item has its id, so none can have its signature
+            merged.append(item)
+            continue
         signature = tuple((k, repr(v)) for k, v in sorted(item.items()) if k not in ("side", "because", "source"))
         other = pending.pop(signature, None)
         if other is None or other.side == item.side:
@@ -95,6 +99,14 @@ def merge_sides(items: list[Any]) -> list[Any]:
         )
         merged[merged.index(other)] = both
     return merged
+
+
+def _repeated(values: Any) -> set[Any]:
+    seen: set[Any] = set()
+    repeated: set[Any] = set()
+    for value in values:
+        (repeated if value in seen else seen).add(value)
+    return repeated
 
 
 def order_by(vocabulary_words: list[str]) -> Any:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import json
 import math
 import uuid
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from engine.reasoning.compiler import (
     shadows,
 )
 from engine.reasoning.facts import make_fact
-from engine.reasoning.host import Ruleset
+from engine.reasoning.host import Ruleset, encode
 
 _ruleset_numbers = itertools.count(1)
 #: The only fact fields a compiled rule can test; nothing else is sent to durable-rules.
@@ -46,7 +45,7 @@ def durable_fact(fact: dict[str, Any], sid: str) -> dict[str, Any]:
     """The part of a fact the rules match on, with numbers durable-rules reads correctly."""
     sent = {name: fact[name] for name in MATCHED_FIELDS if name in fact}
     for name, value in sent.items():
-        if isinstance(value, int | float) and not isinstance(value, bool) and value != 0:
+        if value.__class__ is not str and isinstance(value, int | float) and not isinstance(value, bool) and value:
             if abs(value) < SMALLEST_SENT:
                 sent[name] = math.copysign(SMALLEST_SENT, value)
             elif abs(value) > LARGEST_SENT:
@@ -142,7 +141,7 @@ class Reasoner:
 
         try:
             while new:
-                encoded = [(fact["kind"], json.dumps(durable_fact(fact, sid), ensure_ascii=False)) for fact in new]
+                encoded = [(fact["kind"], encode(durable_fact(fact, sid))) for fact in new]
                 for group in self._groups:
                     batch = [text for kind, text in encoded if kind in group.kinds]
                     if batch:

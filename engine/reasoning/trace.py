@@ -29,17 +29,29 @@ class Trace:
         self.into = dict(into)
         self._chain: dict[str, str] = {}
         self._roots: dict[str, frozenset[str]] = {}
+        self._rules: dict[tuple[str, ...], list[Rule]] = {}
+
+    @cached_property
+    def _by_kind(self) -> dict[str, list[dict[str, Any]]]:
+        by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for key in sorted(self.facts):
+            by_kind[self.facts[key]["kind"]].append(self.facts[key])
+        return dict(by_kind)
 
     def of_kind(self, kind: str) -> list[dict[str, Any]]:
         """The facts of one kind, in key order (never in firing order)."""
-        return [self.facts[key] for key in sorted(self.facts) if self.facts[key]["kind"] == kind]
+        return list(self._by_kind.get(kind, ()))
 
     def has(self, key: str) -> bool:
         return key in self.facts
 
     def rules_of(self, *keys: str) -> list[Rule]:
-        ids = sorted({firing.rule_id for key in keys for firing in self.into.get(key, ())})
-        return [self.rulebase.by_id[rule_id] for rule_id in ids]
+        """The rules that concluded any of these facts, by id (memoised: items ask for the same keys often)."""
+        rules = self._rules.get(keys)
+        if rules is None:
+            ids = sorted({firing.rule_id for key in keys for firing in self.into.get(key, ())})
+            rules = self._rules[keys] = [self.rulebase.by_id[rule_id] for rule_id in ids]
+        return list(rules)
 
     def reasons(self, *keys: str) -> list[dict[str, Any]]:
         """The firings into these facts as reasons (the data of assessment.Reason), sorted by rule, fact and
