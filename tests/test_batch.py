@@ -192,8 +192,8 @@ def test_quiet_prints_no_progress(tmp_path):
 
 
 def test_batch_lines_are_compact_and_carry_the_explanation_only_with_explain(tmp_path: Path) -> None:
-    """A batch line holds the assessment without the explanation material; --explain adds the graph and the
-    rule texts, and the rest of the line is the same."""
+    """A batch line holds the assessment without the explanation material; --explain adds the graph, the rule
+    texts and the fact each firing concluded, and the rest of the line is the same."""
     plain, explained = tmp_path / "plain.jsonl", tmp_path / "explained.jsonl"
     for out, extra in ((plain, []), (explained, ["--explain"])):
         result = CliRunner().invoke(main, ["batch", str(EXAMPLES / "runner-left-restriction.yaml"), "--jobs", "1",
@@ -204,4 +204,7 @@ def test_batch_lines_are_compact_and_carry_the_explanation_only_with_explain(tmp
     assert full["assessment"]["explanation"]["nodes"] and set(full["assessment"]["rules"]) >= set(
         reason["rule"] for item in short["assessment"]["recommendations"] for reason in item["because"]
     )
+    for finding in full["assessment"]["findings"]:  # which fact each firing concluded comes with --explain
+        for reason in finding["because"]:
+            assert reason.pop("fact").startswith(f"finding:{finding['id']}:")
     assert full["assessment"]["findings"] == short["assessment"]["findings"]
