@@ -10,12 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
-
-from engine.reasoning.assessment import Reference
 
 BIBLIOGRAPHY = "bibliography.yaml"
 #: The rulebase.yaml key that names the bibliography and switches the source check on for that rule base.
@@ -136,23 +135,30 @@ def unresolved_sources(rulebase: Any) -> list[str]:
     return problems
 
 
-def cited_references(items: Iterable[Any], bibliography: Bibliography | None) -> list[Reference]:
+@lru_cache(maxsize=4096)
+def _cited_keys(text: str) -> tuple[str, ...]:
+    """The bibliography keys a source text cites (the same few texts recur in every assessment)."""
+    return tuple(source_key(part) for part in split_sources(text))
+
+
+def cited_references(items: Iterable[Any], bibliography: Bibliography | None) -> list[dict[str, Any]]:
     """The sources the items cite (item source, then a recommendation's dose source), numbered in order of
-    first citation; a source the bibliography does not know is listed as such rather than dropped."""
-    keys: list[str] = []
+    first citation, as the fields of a Reference; a source the bibliography does not know is listed as such
+    rather than dropped."""
+    keys: dict[str, None] = {}
     for item in items:
-        for text in (item.source, getattr(item, "dose_source", "")):
-            keys += [source_key(part) for part in split_sources(text)]
+        keys.update(dict.fromkeys(_cited_keys(item.source)))
+        keys.update(dict.fromkeys(_cited_keys(getattr(item, "dose_source", ""))))
     references = []
-    for number, key in enumerate(dict.fromkeys(keys), start=1):
+    for number, key in enumerate(keys, start=1):
         entry = bibliography.entries.get(key) if bibliography else None
         references.append(
-            Reference(
-                number=number,
-                key=key,
-                citation=entry.citation if entry else None,
-                design=entry.design if entry else None,
-                grade=entry.grade if entry else None,
-            )
+            {
+                "number": number,
+                "key": key,
+                "citation": entry.citation if entry else None,
+                "design": entry.design if entry else None,
+                "grade": entry.grade if entry else None,
+            }
         )
     return references
