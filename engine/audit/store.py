@@ -27,6 +27,7 @@ CHECKPOINT_EVERY = 0.25
 CHECKPOINT_FALLBACK_PAGES = 20000
 
 log = logging.getLogger("kinetic_chain.audit")
+_INSERT_RECORD, _INSERT_CARDS = insert(audit_records), insert(cards)
 
 
 def now_iso() -> str:
@@ -83,7 +84,8 @@ class Store:
 
     def __init__(self, db: str | Path | None = None) -> None:
         self.url = database_url(db)
-        self.engine: SqlEngine = create_engine(self.url, pool_pre_ping=True, future=True)
+        sqlite = self.url.startswith("sqlite")  # a local file: no connection to go stale, nothing to ping
+        self.engine: SqlEngine = create_engine(self.url, pool_pre_ping=not sqlite, future=True)
         # SQLite has one writer at a time, and a writer that finds the file locked sleeps in growing steps (up to
         # 100 ms): writers take turns on a lock file instead. PostgreSQL needs no such thing.
         self._write_lock: Any = contextlib.nullcontext()
@@ -153,9 +155,9 @@ class Store:
     def add_record(self, record: dict[str, Any], card_rows: list[dict[str, Any]] = ()) -> None:
         """One assessment served (and the cards shown for it), in one transaction."""
         with self._write_lock, self.engine.begin() as conn:
-            conn.execute(insert(audit_records), [record])  # parameters apart: the compiled statement is cached
+            conn.execute(_INSERT_RECORD, [record])  # parameters apart: the compiled statement is cached
             if card_rows:
-                conn.execute(insert(cards), list(card_rows))
+                conn.execute(_INSERT_CARDS, list(card_rows))
 
     def add_feedback(self, rows: list[dict[str, Any]]) -> None:
         with self._write_lock, self.engine.begin() as conn:
