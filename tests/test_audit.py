@@ -116,3 +116,30 @@ def test_cli_assess_audit_is_off_by_default_and_writes_a_record_when_asked(tmp_p
     (record,) = Store(str(db)).records()
     assert record["source"] == "cli" and record["output_sha256"] == sha(plain.stdout.rstrip("\n"))
     assert run("audit", "verify", "--db", str(db)).exit_code == 0
+
+
+def test_the_service_store_copies_its_log_off_the_request_path_and_keeps_every_record(tmp_path):
+    """A SQLite store whose log is checkpointed by the service's background thread, not by a writer: the log
+    starts again after a checkpoint instead of growing, and every record committed before is there."""
+    from engine.api import Engine
+    from engine.audit.records import new_record
+
+    engine = Engine()
+    case = engine.load_case(EXAMPLES / "runner-left-restriction.yaml")
+    assessment = engine.assess(case)
+    store = Store(tmp_path / "a.sqlite3")
+    store.create_schema()
+    assert store.checkpoint_in_background(every=3600)  # started; its first round is an hour away
+    assert not store.checkpoint_in_background()  # one thread per store
+
+    for _ in range(150):
+        store.add_record(new_record(case, assessment, "api"))
+    wal = tmp_path / "a.sqlite3-wal"
+    grown = wal.stat().st_size
+    assert grown > 1000 * 4096  # past SQLite's own 1000-page checkpoint: no writer copied the log
+    store.checkpoint()
+    for _ in range(150):
+        store.add_record(new_record(case, assessment, "api"))
+    assert wal.stat().st_size < 1.5 * grown  # written again from its beginning, not appended to (2x)
+    store.dispose()
+    assert Store(tmp_path / "a.sqlite3").count() == 300

@@ -5,13 +5,13 @@ call is still audited."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from pydantic import BaseModel
 
 from engine._lru import Lru
 from engine.audit.records import canonical_input, sha256
+from engine.fhir._build import content_key
 from engine.fhir.fhir_to_case import MappedCase, fhir_to_case
 from engine.reasoning.assessment import Assessment
 
@@ -47,6 +47,6 @@ class AssessmentMemo:
 
     def map_prefetch(self, prefetch: Any, patient_id: str) -> MappedCase:
         """The case a prefetch maps to (read-only: copy before changing it)."""
-        key = sha256(patient_id + "\n" + json.dumps(prefetch, sort_keys=True, default=str))
+        key = content_key((patient_id, prefetch))
         vocabulary = self.engine.rulebase.vocabulary
         return self._mapped.get_or_make(key, lambda: fhir_to_case(prefetch, vocabulary, patient_id=patient_id))

@@ -51,6 +51,7 @@ def create_app(
     engine = engine or Engine(rules_dir)
     store = store or Store(db)
     store.create_schema()
+    store.checkpoint_in_background()  # SQLite: the log is copied into the database off the request path
     authenticator = None
     if trusted_issuers is not None:
         authenticator = Authenticator(
