@@ -145,15 +145,16 @@ def _from_cache(folder: Path, key: str, sha256: str) -> RuleBase | None:
     entry = cache.read(key)
     if entry is None:
         return None
-    try:
-        rulebase, problems = _build(_Files(folder, entry))
+    try:  # the key holds the files' SHA-256, so it is the rule base's identity without reading them again
+        rulebase, problems = _build(_Files(folder, entry), sha256)
     except Exception:  # a damaged entry is rebuilt from the files, never reported
         return None
-    return rulebase if not problems and rulebase.sha256 == sha256 else None
+    return rulebase if not problems else None
 
 
-def _build(files: _Files) -> tuple[RuleBase, list[str]]:
-    """The rule base from its parsed files, with the problems found validating them (not yet the checks)."""
+def _build(files: _Files, sha256: str | None = None) -> tuple[RuleBase, list[str]]:
+    """The rule base from its parsed files, with the problems found validating them (not yet the checks);
+    `sha256`: the rule files' identity when it is already known (a cache entry's key holds it)."""
     folder = files.folder
     problems: list[str] = []
     manifest = files.read(MANIFEST, problems)
@@ -188,13 +189,12 @@ def _build(files: _Files) -> tuple[RuleBase, list[str]]:
             rules.append(rule)
             layer_of[rule.id] = rule_file.layer
             file_of[rule.id] = path.name
+    present = [name for name in dict.fromkeys(data_files) if (folder / name).is_file()]
     rulebase = RuleBase(
         directory=folder,
         name=str(manifest.get("name", "")),
         version=manifest["version"],
-        sha256=hash_rule_files(
-            [folder / name for name in dict.fromkeys(data_files) if (folder / name).is_file()] + rule_files
-        ),
+        sha256=sha256 or hash_rule_files([folder / name for name in present] + rule_files),
         vocabulary=vocabulary,
         rules=tuple(rules),
         layer_of=layer_of,
