@@ -19,25 +19,16 @@ from collections.abc import Callable
 from typing import Any
 
 import durable_rules_engine as _core
+import orjson
 
 #: result codes of the C engine's assert calls (durable/engine.py: Ruleset._handle_result)
 _NOT_HANDLED, _ALREADY_OBSERVED = 1, 2
 
-try:  # writing facts and parsing firings is most of the host's own cost; orjson does both faster
-    import orjson
 
-    _loads = orjson.loads
-
-    def encode(fact: dict[str, Any]) -> str:
-        """A fact as compact JSON text (durable-rules ignores whitespace; non-ASCII stays as written)."""
-        return orjson.dumps(fact).decode()
-
-except ImportError:  # pragma: no cover - orjson is a dependency; stay correct without it
-    _loads = json.loads
-
-    def encode(fact: dict[str, Any]) -> str:
-        """A fact as compact JSON text (durable-rules ignores whitespace; non-ASCII stays as written)."""
-        return json.dumps(fact, ensure_ascii=False, separators=(",", ":"))
+def encode(fact: dict[str, Any]) -> str:
+    """A fact as compact JSON text (durable-rules ignores whitespace; non-ASCII stays as written). Writing facts
+    and parsing firings is most of the host's own cost: orjson does both."""
+    return orjson.dumps(fact).decode()
 
 
 class HostError(RuntimeError):
@@ -71,7 +62,7 @@ class Ruleset:
         try:
             while message:
                 if not message.startswith(self._skipped):
-                    for rule_id, matched in _loads(message).items():
+                    for rule_id, matched in orjson.loads(message).items():
                         fire(rule_id, matched)
                 message = _core.complete_and_start_action(self._handle, state)
         except BaseException:

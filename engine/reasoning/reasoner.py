@@ -45,7 +45,7 @@ def durable_fact(fact: dict[str, Any], sid: str) -> dict[str, Any]:
     """The part of a fact the rules match on, with numbers durable-rules reads correctly."""
     sent = {name: fact[name] for name in MATCHED_FIELDS if name in fact}
     for name, value in sent.items():
-        if value.__class__ is not str and isinstance(value, int | float) and not isinstance(value, bool) and value:
+        if isinstance(value, int | float) and not isinstance(value, bool) and value != 0:
             if abs(value) < SMALLEST_SENT:
                 sent[name] = math.copysign(SMALLEST_SENT, value)
             elif abs(value) > LARGEST_SENT:
