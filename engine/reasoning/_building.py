@@ -3,6 +3,7 @@ Assessment is validated once, sides merged and layers ordered without regard to 
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from pydantic import BaseModel
@@ -79,7 +80,7 @@ def merge_sides(items: list[Any]) -> list[Any]:
     """One item for 'both' where left and right say the same thing; reasons and sources are pooled."""
     merged: list[Any] = []
     pending: dict[tuple[Any, ...], Any] = {}
-    shared = _repeated(item["id"] for item in items)
+    shared = {id_ for id_, count in Counter(item["id"] for item in items).items() if count > 1}
     for item in items:
         if item["id"] not in shared:  # no other item has its id, so none can have its signature
             merged.append(item)
@@ -99,14 +100,6 @@ def merge_sides(items: list[Any]) -> list[Any]:
         )
         merged[merged.index(other)] = both
     return merged
-
-
-def _repeated(values: Any) -> set[Any]:
-    seen: set[Any] = set()
-    repeated: set[Any] = set()
-    for value in values:
-        (repeated if value in seen else seen).add(value)
-    return repeated
 
 
 def order_by(vocabulary_words: list[str]) -> Any:
