@@ -137,6 +137,7 @@ class Connection:
         self.host, self.port = host, port
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
+        self.reconnects = 0
 
     async def post(self, path: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
         if self.writer is None:
@@ -150,15 +151,23 @@ class Connection:
         lines = raw.decode("latin-1").split("\r\n")
         status = int(lines[0].split()[1])
         headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:] if line)}
-        return status, headers, await self.reader.readexactly(int(headers.get("content-length", "0")))
+        content = await self.reader.readexactly(int(headers.get("content-length", "0")))
+        if "close" in headers.get("connection", "").lower():  # the server asked for a new connection next time
+            await self.close()
+            self.reconnects += 1
+        return status, headers, content
 
     async def close(self) -> None:
         if self.writer is not None:
             self.writer.close()
+            self.reader = self.writer = None
 
 
-async def drive(url: str, work: list, concurrency: int) -> tuple[list[float], list[str], float, list[float]]:
+async def drive(url: str, work: list, concurrency: int) -> tuple[list[float], list[str], float, list[float], int]:
+    """Send `work` over `concurrency` keep-alive connections; (latencies, wrong answers, seconds, in-app seconds,
+    connections the server closed to even out its workers)."""
     latencies: list[float] = []
+    reconnects: list[int] = []
     in_app: list[float] = []
     wrong: list[str] = []
     queue = iter(work)
@@ -181,11 +190,12 @@ async def drive(url: str, work: list, concurrency: int) -> tuple[list[float], li
                     if got != expected:
                         wrong.append(f"{path}: cards {got} != {expected}")
         finally:
+            reconnects.append(connection.reconnects)
             await connection.close()
 
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return latencies, wrong, time.perf_counter() - started, in_app
+    return latencies, wrong, time.perf_counter() - started, in_app, sum(reconnects)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -214,7 +224,9 @@ def main(argv: list[str] | None = None) -> int:
         try:
             work = build_work(args.requests + args.warmup, args.distinct, eng, args.seed)
             asyncio.run(drive(url, work[: args.warmup], args.concurrency))
-            latencies, wrong, elapsed, in_app = asyncio.run(drive(url, work[args.warmup :], args.concurrency))
+            latencies, wrong, elapsed, in_app, reconnects = asyncio.run(
+                drive(url, work[args.warmup :], args.concurrency)
+            )
             health = httpx.get(f"{url}/health").json()
         finally:
             if process is not None:
@@ -236,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         f"p99 {percentile(app_ms, 0.99):.1f}"
     )
     print(f"memo (last worker asked): {health.get('memo')}")
+    print(f"connections closed by the service to even out its workers: {reconnects}")
     print(f"incorrect responses: {len(wrong)}")
     for line in wrong[:5]:
         print("  " + line)
