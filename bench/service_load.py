@@ -163,39 +163,48 @@ class Connection:
             self.reader = self.writer = None
 
 
-async def drive(url: str, work: list, concurrency: int) -> tuple[list[float], list[str], float, list[float], int]:
-    """Send `work` over `concurrency` keep-alive connections; (latencies, wrong answers, seconds, in-app seconds,
-    connections the server closed to even out its workers)."""
+async def drive(connections: list[Connection], work: list) -> tuple[list[float], list[str], float, list[float]]:
+    """Send `work` over the keep-alive connections, one request at a time on each; (latencies, wrong answers,
+    seconds, in-app seconds)."""
     latencies: list[float] = []
-    reconnects: list[int] = []
     in_app: list[float] = []
     wrong: list[str] = []
     queue = iter(work)
-    parsed = urlparse(url)
 
-    async def worker() -> None:
-        connection = Connection(parsed.hostname, parsed.port or 80)
-        try:
-            for path, body, expected in queue:
-                started = time.perf_counter()
-                status, headers, content = await connection.post(path, body)
-                latencies.append(time.perf_counter() - started)
-                in_app.append(float(headers.get("server-timing", "app;dur=0").split("dur=")[1]) / 1000)
-                if status != 200:
-                    wrong.append(f"{path}: HTTP {status} {content[:200]!r}")
-                elif path == "/assess" and content != expected:
-                    wrong.append(f"{path}: body differs from the local engine's")
-                elif path != "/assess":
-                    got = [(c["indicator"], c["summary"]) for c in json.loads(content)["cards"]]
-                    if got != expected:
-                        wrong.append(f"{path}: cards {got} != {expected}")
-        finally:
-            reconnects.append(connection.reconnects)
-            await connection.close()
+    async def worker(connection: Connection) -> None:
+        for path, body, expected in queue:
+            started = time.perf_counter()
+            status, headers, content = await connection.post(path, body)
+            latencies.append(time.perf_counter() - started)
+            in_app.append(float(headers.get("server-timing", "app;dur=0").split("dur=")[1]) / 1000)
+            if status != 200:
+                wrong.append(f"{path}: HTTP {status} {content[:200]!r}")
+            elif path == "/assess" and content != expected:
+                wrong.append(f"{path}: body differs from the local engine's")
+            elif path != "/assess":
+                got = [(c["indicator"], c["summary"]) for c in json.loads(content)["cards"]]
+                if got != expected:
+                    wrong.append(f"{path}: cards {got} != {expected}")
 
     started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return latencies, wrong, time.perf_counter() - started, in_app, sum(reconnects)
+    await asyncio.gather(*(worker(connection) for connection in connections))
+    return latencies, wrong, time.perf_counter() - started, in_app
+
+
+async def warm_then_measure(url: str, warmup: list, work: list, concurrency: int) -> tuple:
+    """The warm-up and the measured run share their connections, so the run starts from the steady state the
+    warm-up reached (connections spread over the workers); drive()'s figures for the run, wrong answers of
+    both, and how many connections the service closed to even out its workers during the run."""
+    parsed = urlparse(url)
+    connections = [Connection(parsed.hostname, parsed.port or 80) for _ in range(concurrency)]
+    try:
+        warm_wrong = (await drive(connections, warmup))[1]
+        before = sum(c.reconnects for c in connections)
+        latencies, wrong, elapsed, in_app = await drive(connections, work)
+        return latencies, warm_wrong + wrong, elapsed, in_app, sum(c.reconnects for c in connections) - before
+    finally:
+        for connection in connections:
+            await connection.close()
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -223,9 +232,8 @@ def main(argv: list[str] | None = None) -> int:
         loopback_only(url)
         try:
             work = build_work(args.requests + args.warmup, args.distinct, eng, args.seed)
-            asyncio.run(drive(url, work[: args.warmup], args.concurrency))
             latencies, wrong, elapsed, in_app, reconnects = asyncio.run(
-                drive(url, work[args.warmup :], args.concurrency)
+                warm_then_measure(url, work[: args.warmup], work[args.warmup :], args.concurrency)
             )
             health = httpx.get(f"{url}/health").json()
         finally:

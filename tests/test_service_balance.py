@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from _service import Server
 
-from engine.service._balance import EvenConnections
+from engine.service._balance import EvenConnections, open_connections
 
 
 async def answer(scope, receive, send) -> None:
@@ -27,7 +27,7 @@ def call(loads: list[int], index: int, held: int, scope_type: str = "http") -> l
     async def receive() -> dict:
         return {"type": "http.request", "body": b""}
 
-    app = EvenConnections(answer, loads, index, set(range(held)))
+    app = EvenConnections(answer, loads, index, lambda: held)
     asyncio.run(app({"type": scope_type}, receive, send))
     return sent
 
@@ -64,6 +64,25 @@ def test_a_closing_answer_is_otherwise_the_same_answer():
     assert closing[0]["headers"][:-1] == plain[0]["headers"]
     assert closing[0]["status"] == plain[0]["status"] == 200
     assert closing[1] == plain[1] == {"type": "http.response.body", "body": b"whole answer"}
+
+
+def test_a_connection_already_closing_is_not_counted():
+    class Transport:
+        def __init__(self, closing: bool) -> None:
+            self.closing = closing
+
+        def is_closing(self) -> bool:
+            return self.closing
+
+    class Protocol:
+        def __init__(self, closing: bool) -> None:
+            self.transport = Transport(closing)
+
+    connections = {Protocol(False), Protocol(False), Protocol(True)}
+    held = open_connections(connections)
+    assert held() == 2
+    connections.add(Protocol(False))
+    assert held() == 3
 
 
 def test_lifespan_and_other_scopes_pass_through_untouched():

@@ -15,22 +15,32 @@ is whole, and reconnecting over loopback or a LAN costs well under a millisecond
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sized
+from collections.abc import Callable
 from typing import Any
 
 CLOSE = (b"connection", b"close")
 
 
+def open_connections(connections: set) -> Callable[[], int]:
+    """held() for uvicorn's ServerState.connections: a connection told to close stays in that set until the
+    client has gone, and counting it would make the worker shed again (measured: 76 closings in one run)."""
+
+    def held() -> int:
+        return sum(not protocol.transport.is_closing() for protocol in connections)
+
+    return held
+
+
 class EvenConnections:
     """ASGI middleware: `loads` is the shared per-worker connection count, `index` this worker's slot in it,
-    `held` the live set of this worker's open connections (uvicorn's ServerState.connections)."""
+    `held()` how many connections this worker holds open and is not already closing."""
 
-    def __init__(self, app: Callable, loads: Any, index: int, held: Sized) -> None:
+    def __init__(self, app: Callable, loads: Any, index: int, held: Callable[[], int]) -> None:
         self.app, self.loads, self.index, self.held = app, loads, index, held
 
     def shed(self) -> bool:
         """Publish this worker's count; True when this answer should close its connection."""
-        mine = len(self.held)
+        mine = self.held()
         self.loads[self.index] = mine
         if mine > min(self.loads) + 1:
             self.loads[self.index] = mine - 1  # the closing one: the others see the count it is heading for

@@ -27,13 +27,15 @@ def _listen(host: str, port: int) -> socket.socket:
 def _worker(host: str, port: int, options: dict[str, Any], loads: Any, index: int) -> None:
     import uvicorn
 
-    from engine.service._balance import EvenConnections
+    from engine.service._balance import EvenConnections, open_connections
 
     sock = _listen(host, port)
     config = uvicorn.Config("engine.service._factory:app_from_env", factory=True, **options)
     server = uvicorn.Server(config)
     config.load()
-    config.loaded_app = EvenConnections(config.loaded_app, loads, index, server.server_state.connections)
+    config.loaded_app = EvenConnections(
+        config.loaded_app, loads, index, open_connections(server.server_state.connections)
+    )
     server.run(sockets=[sock])
 
 
