@@ -199,9 +199,10 @@ async def warm_then_measure(url: str, warmup: list, work: list, concurrency: int
     connections = [Connection(parsed.hostname, parsed.port or 80) for _ in range(concurrency)]
     try:
         warm_wrong = (await drive(connections, warmup))[1]
-        before = sum(c.reconnects for c in connections)
+        before, cpu = sum(c.reconnects for c in connections), time.process_time()
         latencies, wrong, elapsed, in_app = await drive(connections, work)
-        return latencies, warm_wrong + wrong, elapsed, in_app, sum(c.reconnects for c in connections) - before
+        cpu = time.process_time() - cpu
+        return latencies, warm_wrong + wrong, elapsed, in_app, sum(c.reconnects for c in connections) - before, cpu
     finally:
         for connection in connections:
             await connection.close()
@@ -232,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         loopback_only(url)
         try:
             work = build_work(args.requests + args.warmup, args.distinct, eng, args.seed)
-            latencies, wrong, elapsed, in_app, reconnects = asyncio.run(
+            latencies, wrong, elapsed, in_app, reconnects, cpu = asyncio.run(
                 warm_then_measure(url, work[: args.warmup], work[args.warmup :], args.concurrency)
             )
             health = httpx.get(f"{url}/health").json()
@@ -253,10 +254,11 @@ def main(argv: list[str] | None = None) -> int:
     app_ms = [x * 1000 for x in in_app]
     print(
         f"time in the app (Server-Timing) ms: p50 {percentile(app_ms, 0.5):.1f}  p95 {percentile(app_ms, 0.95):.1f}  "
-        f"p99 {percentile(app_ms, 0.99):.1f}"
+        f"p99 {percentile(app_ms, 0.99):.1f}  mean {statistics.mean(app_ms):.1f}"
     )
     print(f"memo (last worker asked): {health.get('memo')}")
     print(f"connections closed by the service to even out its workers: {reconnects}")
+    print(f"load generator's own CPU: {cpu / len(ms) * 1000:.2f} ms a request ({cpu / elapsed:.0%} of one core)")
     print(f"incorrect responses: {len(wrong)}")
     for line in wrong[:5]:
         print("  " + line)
