@@ -84,6 +84,13 @@ def absent_details(n: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     return {f"r{i}": {"all": [{"p0": pattern({"kind": "k"}, {"$nex": {f"f{i}": 1}})}]} for i in range(n)}, [FACT]
 
 
+def alternatives(n: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """n rules naming the same name among alternatives ($or: a listed forward node each, all pushed)."""
+    rules = {f"r{i}": {"all": [{"p0": pattern({"kind": "k"}, {"$or": [{"name": "x"}, {"name": f"y{i}"}]})}]}
+             for i in range(n)}  # fmt: skip
+    return rules, [FACT]
+
+
 def joins(n: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """n rules with a second condition on the anchor's kind and limb: a join per rule, each pushed for every
     fact of the kind whatever it holds."""
@@ -118,12 +125,13 @@ def largest_accepted(build: Callable[[int], tuple[dict[str, Any], list[dict[str,
         # pushes, so 64 may still pass: 65 tests a value passes at once fail whatever the order
         (thresholds, 63, 65, "assert failed: Could not assert facts, error code: 303"),
         (absent_details, 63, 65, "assert failed: Could not assert facts, error code: 303"),
+        (alternatives, 63, 65, "assert failed: Could not assert facts, error code: 303"),
         (joins, 62, 64, "assert failed: Could not assert facts, error code: 303"),
         (names, 511, 512, "hang"),  # a full table: every walk for a name it lacks loops forever
         (names, 511, 513, "hang"),  # the 513th name: creating the ruleset loops forever
         (shared, 255, 300, "create failed: Could not create ruleset, error code: 108"),
     ],
-    ids=["thresholds", "absent-details", "joins", "names-512", "names-513", "shared-patterns"],
+    ids=["thresholds", "absent-details", "alternatives", "joins", "names-512", "names-513", "shared-patterns"],
 )
 def test_the_bound_holds_at_and_just_beyond_each_limit(build, accepted: int, beyond: int, failure: str) -> None:
     assert largest_accepted(build) == accepted
