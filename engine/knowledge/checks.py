@@ -11,7 +11,7 @@ from engine.knowledge.graph import has_cycle, live_rules, rulebase_graph
 from engine.knowledge.rule import ACTING_KINDS, ANY, CASE_KINDS, UNSIDED_KINDS, Condition, Rule
 from engine.knowledge.vocabulary import KIND_SECTIONS, Vocabulary
 from engine.numbers import number_text
-from engine.reasoning.compiler import KIND_BUDGET, rule_weight
+from engine.reasoning.compiler import KIND_BUDGET, rule_weight, ruleset_problem
 from engine.workflow.follow_up import follow_up_problems
 
 #: Cycles reported at most; they are taken as found, never all enumerated (a dense rule base has millions).
@@ -101,6 +101,8 @@ def _shape_problems(rulebase: RuleBase, rule: Rule, derived: set[tuple[str, str 
             f"has {rule_weight(rule)} tests on one kind (alternative names times families); durable-rules "
             f"takes at most {KIND_BUDGET}: split it into several rules"
         )
+    elif (limit := ruleset_problem(rule)) is not None:
+        problems.append(f"durable-rules cannot run it even alone: {limit}; split it into several rules")
     return problems
 
 

@@ -6,14 +6,13 @@ the opposite) limb. A rule with an `absent` condition also waits for the `case_c
 asserted after all case facts: durable-rules evaluates a negation when the rest of the pattern first
 matches, so without the gate a later case fact could not prevent the firing.
 
-durable-rules 2.0.28 caps the fan-out of each node of its Rete network, and a ruleset beyond a cap never
-works: at most 512 tests hashed under one node (the 513th makes ruleset creation loop forever: 513 rules
-with different thresholds on one measurement), 128 listed tests (`$or`, `$nex`: error 107), 256 rules
-sharing one pattern (error 108), and 64 alpha nodes pending while one fact is matched (error 303 when
-asserting: 100 rules with different thresholds on one measurement). Patterns start with their kind test,
-so nothing below a kind's node can exceed the number of tests on that kind; the rule base is packed, in
-file order, into rulesets with at most KIND_BUDGET tests on any kind (`partition`), and the reasoner chains
-conclusions between them. A single rule heavier than that is refused at load.
+durable-rules 2.0.28 has fixed limits that a ruleset beyond them breaks badly (creation or matching loops
+forever, a segfault, or error 303 at assert time for some facts only): hashed tests under one node of its
+alpha network, listed tests, patterns ending on one node, and 64 alpha nodes pending while one fact is matched.
+engine/reasoning/network.py models the network durable-rules builds from a definition (read from its C
+source) and bounds each of these from the rule data; `partition` packs the rule base, in file order, into as
+few rulesets as that bound allows (the bundled rule base: one), and the reasoner chains conclusions between
+them when there are several. A single rule that breaks a limit on its own is refused at load.
 """
 
 from __future__ import annotations
@@ -23,13 +22,16 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.knowledge.rule import ANY, COMPARISONS, UNSIDED_KINDS, Bounds, Condition, Rule, Where
+from engine.reasoning.network import Network
 
 GATE_KIND = "case_complete"
 SHADOW = "absent:"
 CATCH_ALL = "$catch_all"
-#: Tests on one fact kind per durable-rules ruleset: every node below the kind's test, and the matching
-#: stack for a fact of that kind, is bounded by it; below every cap above (the smallest is 64).
+#: Tests on one fact kind a single rule may have (alternative names times families): an authoring limit
+#: checked at load, far below what one ruleset takes (see network.py).
 KIND_BUDGET = 56
+#: Matches every fact, last (see compile_rulebase).
+CATCH_ALL_RULE: dict[str, Any] = {"all": [{"m": {"$ex": {"kind": 1}}}], "pri": 1000}
 
 
 def _one_of(field: str, values: list[str]) -> dict[str, Any]:
@@ -123,7 +125,7 @@ def compile_rulebase(rules: tuple[Rule, ...]) -> dict[str, dict[str, Any]]:
     # matches every fact, last (pri 1000); the host skips its firings without parsing them. A catch-all
     # that never fires (a second pattern no fact matches) was tried: with several rulesets in one process
     # it corrupts memory in durable-rules 2.0.28 too.
-    definition[CATCH_ALL] = {"all": [{"m": {"$ex": {"kind": 1}}}], "pri": 1000}
+    definition[CATCH_ALL] = CATCH_ALL_RULE
     return definition
 
 
@@ -157,16 +159,34 @@ def rule_weight(rule: Rule) -> int:
     return max(rule_weights(rule).values())
 
 
-def partition(rules: tuple[Rule, ...], budget: int = KIND_BUDGET) -> list[tuple[Rule, ...]]:
-    """Consecutive groups of rules with at most `budget` tests on any one fact kind (a heavier rule stands
-    alone). The bundled rule base is five groups; 2,000 rules on one measurement are 36."""
+def _ruleset_network() -> Network:
+    network = Network()
+    network.add(CATCH_ALL_RULE)
+    return network
+
+
+def ruleset_problem(rule: Rule) -> str | None:
+    """Why durable-rules cannot run this rule even alone in a ruleset (None: it can)."""
+    return _ruleset_network().add(compile_rule(rule))
+
+
+def partition(rules: tuple[Rule, ...], budget: int | None = None) -> list[tuple[Rule, ...]]:
+    """Consecutive groups of rules, each one durable-rules ruleset whose alpha network stays within every
+    limit of durable-rules 2.0.28 (network.Network, computed from the compiled rules); with `budget`, also at
+    most that many tests on any one fact kind (a finer split, for tests). A rule that breaks a limit on its
+    own stands alone (and is refused at load: ruleset_problem). The bundled rule base is one group; 2,000
+    thresholds on one measurement are 32 (63 thresholds a value can all pass fill the matching stack)."""
     groups: list[list[Rule]] = []
+    network: Network | None = None
     load: Counter[str] = Counter()
     for rule in rules:
-        weights = rule_weights(rule)
-        if not groups or any(load[kind] + n > budget for kind, n in weights.items()):
+        body, weights = compile_rule(rule), rule_weights(rule)
+        over_budget = budget is not None and any(load[kind] + n > budget for kind, n in weights.items())
+        if network is None or network.add(body) is not None or over_budget:
             groups.append([])
             load = Counter()
+            network = _ruleset_network()
+            network.add(body)
         groups[-1].append(rule)
         load.update(weights)
     return [tuple(group) for group in groups]
