@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.knowledge.rule import UNSIDED_KINDS, Rule
+from engine.knowledge.rule import ANY, UNSIDED_KINDS, Rule
 from engine.knowledge.rulebase import RuleBase
 from engine.knowledge.vocabulary import Vocabulary
 from engine.reasoning.compiler import (
@@ -39,6 +39,20 @@ SMALLEST_SENT = 1e-4
 #: Likewise no number larger than this is sent (every threshold lies far below it, checked at load), so a
 #: huge but valid value keeps its comparisons without reaching durable-rules' exponent-form parser.
 LARGEST_SENT = 1e9
+
+
+def matched_names(rules: tuple[Rule, ...]) -> dict[str, frozenset[str] | None]:
+    """By fact kind (a shadow kind for `absent`), the names the rules' patterns test; None where a pattern
+    takes any name."""
+    names: dict[str, set[str] | None] = {}
+    for rule in rules:
+        for condition in rule.when:
+            kind = matched_kind(condition)
+            if condition.names == [ANY]:
+                names[kind] = None
+            elif names.get(kind, set()) is not None:
+                names.setdefault(kind, set()).update(condition.names)
+    return {kind: None if found is None else frozenset(found) for kind, found in names.items()}
 
 
 def durable_fact(fact: dict[str, Any], sid: str) -> dict[str, Any]:
@@ -72,10 +86,20 @@ class Derivation:
 
 @dataclass(frozen=True)
 class _Group:
-    """One durable-rules ruleset of the rule base, and the fact kinds its rules can match."""
+    """One durable-rules ruleset of the rule base, and the facts its rules can match: by kind, the names its
+    patterns test (None: some pattern takes any name)."""
 
     ruleset: Ruleset
-    kinds: frozenset[str]
+    names: dict[str, frozenset[str] | None]
+
+    def matches(self, kind: str, name: str | None) -> bool:
+        """Whether any pattern of this ruleset can match a fact of this kind and name. Every compiled pattern
+        tests its kind and (unless it takes any name) its names, so a fact that fails both tests for every
+        pattern could only reach the catch-all, and sending it would change no firing."""
+        if kind not in self.names:
+            return False
+        names = self.names[kind]
+        return names is None or name in names
 
 
 @dataclass(frozen=True)
@@ -108,8 +132,8 @@ class Reasoner:
         self._groups: list[_Group] = []
         for number, rules in enumerate(partition(rulebase.rules) or [()]):
             name = self.ruleset_name if number == 0 else f"{self.ruleset_name}_{number}"
-            kinds = frozenset(matched_kind(c) for rule in rules for c in rule.when)
-            self._groups.append(_Group(Ruleset(name, compile_rulebase(rules), skip=CATCH_ALL), kinds | {GATE_KIND}))
+            ruleset = Ruleset(name, compile_rulebase(rules), skip=CATCH_ALL)
+            self._groups.append(_Group(ruleset, {**matched_names(rules), GATE_KIND: None}))
 
     @property
     def open_sessions(self) -> int:
@@ -127,9 +151,9 @@ class Reasoner:
     def run(self, facts: list[dict[str, Any]], sid: str | None = None) -> Derivation:
         """Assert the case, let the rules chain to a fixpoint, then delete the session's state.
 
-        Rounds: every new fact goes to every ruleset that has a rule on its kind, in one batch; the
-        firings due are drained and their conclusions are the next round's new facts (case facts first,
-        then the gate: see compiler)."""
+        Rounds: every new fact goes to every ruleset with a pattern that can match its kind and name (see
+        _Group.matches), in one batch; the firings due are drained and their conclusions are the next
+        round's new facts (case facts first, then the gate: see compiler)."""
         sid = sid or uuid.uuid4().hex
         derivation = Derivation(facts={fact["key"]: fact for fact in facts})
         self._sessions.add(sid)
@@ -141,9 +165,12 @@ class Reasoner:
 
         try:
             while new:
-                encoded = [(fact["kind"], encode(durable_fact(fact, sid))) for fact in new]
-                for group in self._groups:
-                    batch = [text for kind, text in encoded if kind in group.kinds]
+                routes = [[group.matches(fact["kind"], fact.get("name")) for group in self._groups] for fact in new]
+                encoded = [
+                    (encode(durable_fact(fact, sid)), to) for fact, to in zip(new, routes, strict=True) if any(to)
+                ]
+                for number, group in enumerate(self._groups):
+                    batch = [text for text, to in encoded if to[number]]
                     if batch:
                         group.ruleset.drain(group.ruleset.assert_encoded(batch), fire)
                 new = concluded[:]
