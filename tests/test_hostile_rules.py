@@ -99,8 +99,9 @@ def test_densely_cyclic_rule_base_is_refused_within_seconds(tmp_path: Path) -> N
 
 
 def test_two_thousand_rules_on_one_measurement_load_and_reason_correctly(tmp_path: Path) -> None:
-    """2,000 thresholds on one measurement: durable-rules alone hangs at 513 and fails to assert at 100; the
-    compiler packs them into rulesets below its caps and the reasoner chains a later layer across them."""
+    """2,000 thresholds on one measurement: in one durable-rules ruleset, asserting fails from 65 thresholds a
+    value passes (error 303) and hangs from 512; the compiler packs them into rulesets within every limit
+    (engine/reasoning/network.py) and the reasoner chains a later layer across them."""
     thresholds = [round(0.01 + i * 24.9 / 2000, 4) for i in range(2000)]
     findings = [
         rule(f"finding.generated.r{i}", [{"measurement": "lunge_distance_cm", "below": t}],
