@@ -8,7 +8,7 @@ clinician's report, and lets each report end with the full references it relies 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -141,14 +141,14 @@ def _cited_keys(text: str) -> tuple[str, ...]:
     return tuple(source_key(part) for part in split_sources(text))
 
 
-def cited_references(items: Iterable[Any], bibliography: Bibliography | None) -> list[dict[str, Any]]:
+def cited_references(items: Iterable[Mapping[str, Any]], bibliography: Bibliography | None) -> list[dict[str, Any]]:
     """The sources the items cite (item source, then a recommendation's dose source), numbered in order of
     first citation, as the fields of a Reference; a source the bibliography does not know is listed as such
-    rather than dropped."""
+    rather than dropped. Items are mappings of their fields (the Assessment's items under construction)."""
     keys: dict[str, None] = {}
     for item in items:
-        keys.update(dict.fromkeys(_cited_keys(item.source)))
-        keys.update(dict.fromkeys(_cited_keys(getattr(item, "dose_source", ""))))
+        keys.update(dict.fromkeys(_cited_keys(item["source"])))
+        keys.update(dict.fromkeys(_cited_keys(item.get("dose_source") or "")))
     references = []
     for number, key in enumerate(keys, start=1):
         entry = bibliography.entries.get(key) if bibliography else None

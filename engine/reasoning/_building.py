@@ -56,6 +56,8 @@ class Item(dict):
     """An item under construction: plain data read like the model it becomes (the whole Assessment is
     validated once at the end, which costs less than building every item and reason as a model)."""
 
+    __slots__ = ()
+
     def __getattr__(self, name: str) -> Any:
         try:
             return self[name]
@@ -87,15 +89,15 @@ def merge_sides(items: list[Any]) -> list[Any]:
             continue
         signature = tuple((k, repr(v)) for k, v in sorted(item.items()) if k not in ("side", "because", "source"))
         other = pending.pop(signature, None)
-        if other is None or other.side == item.side:
+        if other is None or other["side"] == item["side"]:
             pending[signature] = item
             merged.append(item)
             continue
         both = other.model_copy(
             update={
                 "side": "both",
-                "because": sorted([*other.because, *item.because], key=reason_order),
-                "source": "; ".join(dict.fromkeys([*other.source.split("; "), *item.source.split("; ")])),
+                "because": sorted([*other["because"], *item["because"]], key=reason_order),
+                "source": "; ".join(dict.fromkeys([*other["source"].split("; "), *item["source"].split("; ")])),
             }
         )
         merged[merged.index(other)] = both
@@ -104,4 +106,4 @@ def merge_sides(items: list[Any]) -> list[Any]:
 
 def order_by(vocabulary_words: list[str]) -> Any:
     position = {word: index for index, word in enumerate(vocabulary_words)}
-    return lambda item: (position.get(item.id, len(position)), item.side)
+    return lambda item: (position.get(item["id"], len(position)), item["side"])

@@ -99,10 +99,9 @@ def _case_facts(b: Builder) -> list[dict[str, Any]]:
 def _labels(b: Builder, items: list[Any]) -> dict[str, str]:
     """Labels of the words items name besides their own: red flags, blocking conditions, alternatives."""
     words = set()
-    for item in items:
-        words.update(getattr(item, "red_flags", []), getattr(item, "also_blocked_by", []))
-        words.update(getattr(item, "conditions", []))
-        words.update([item.alternative] if getattr(item, "alternative", None) else [])
+    for item in items:  # items under construction are dicts: a missing field is a default, not an exception
+        words.update(item.get("red_flags", ()), item.get("also_blocked_by", ()), item.get("conditions", ()))
+        words.update([item["alternative"]] if item.get("alternative") else [])
     labels = {}
     for word in sorted(words):
         for kind in ("red_flag", "condition", "finding", "presentation", "recommendation"):
