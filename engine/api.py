@@ -62,6 +62,13 @@ class Engine:
         derivation = self.reasoner.run(case_facts(valid, self.rulebase.vocabulary))
         return assemble(valid, derivation, self.rulebase, explain=explain)
 
+    def _assess_compact(self, case: CaseInput) -> Assessment:
+        """An assessment holding only what its compact JSON (`to_json()` without explain) writes, for a batch
+        that writes nothing else: the same bytes, without building the explanation material it leaves out."""
+        valid = self.load_case(case)
+        derivation = self.reasoner.run(case_facts(valid, self.rulebase.vocabulary))
+        return assemble(valid, derivation, self.rulebase, compact=True)
+
     def compare(self, before: CaseInput, after: CaseInput) -> Comparison:
         """Two visits of one runner compared in visit_date order: outcomes against their MCID, measurements
         against their MDC. Raises CaseError for an invalid case, VisitMismatchError for different case ids."""

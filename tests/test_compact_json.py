@@ -75,3 +75,31 @@ def test_explain_brings_the_explanation_back_into_a_batch_record(tmp_path):
         explained = json.loads(assess_file(str(path), default_engine(), explain=True).line)["assessment"]
         assert not EXPLANATION & plain.keys()
         assert {"facts", "rules", "explanation"} <= explained.keys()
+
+
+def test_a_batch_builds_no_explanation_material_it_does_not_write_and_writes_the_same_bytes(tmp_path):
+    """A batch without reports or --explain assembles the compact assessment only (no case facts, rule texts,
+    references or unlisted firings are built); its record is byte for byte the full assessment's record."""
+    files = [*EXAMPLES, *_generator().generate(200, 4, tmp_path / "cases")]
+    engine = default_engine()
+    left_out = 0
+    for path in files:
+        full, compact = engine.assess(path), engine._assess_compact(path)
+        assert compact.to_json() == full.to_json(), path.name
+        assert compact.to_json(indent=None) == full.to_json(indent=None), path.name
+        assert not compact.facts and not compact.rules and not compact.references and not compact.derived
+        left_out += bool(full.rules and full.references and full.facts)
+    assert left_out > len(files) // 2  # the full assessments did carry what the compact ones leave out
+
+
+def test_the_batch_uses_the_compact_assessment_only_when_nothing_else_is_written(tmp_path, monkeypatch):
+    engine = default_engine()
+    calls = []
+    original = type(engine)._assess_compact
+    monkeypatch.setattr(type(engine), "_assess_compact", lambda self, case: calls.append(case) or original(self, case))
+    example = str(EXAMPLES[0])
+    assess_file(example, engine)
+    assert calls == [example]
+    assess_file(example, engine, explain=True)
+    assess_file(example, engine, html=True)
+    assert calls == [example]

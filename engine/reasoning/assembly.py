@@ -126,7 +126,12 @@ def _rule_texts(b: Builder) -> dict[str, dict[str, Any]]:
     return texts
 
 
-def assemble(case: BaseModel, derivation: Derivation, rulebase: RuleBase, explain: bool = False) -> Assessment:
+def assemble(
+    case: BaseModel, derivation: Derivation, rulebase: RuleBase, explain: bool = False, compact: bool = False
+) -> Assessment:
+    """The Assessment of a derivation. With `compact`, the fields its compact JSON leaves out (case facts, rule
+    texts, references, unlisted firings: assessment.COMPACT_EXCLUDE) are left empty instead of built: for a
+    caller that only writes that JSON (a batch without reports); no report can be made from it."""
     b = Builder(derivation, rulebase)
     vocabulary = rulebase.vocabulary
     findings = [
@@ -170,17 +175,18 @@ def assemble(case: BaseModel, derivation: Derivation, rulebase: RuleBase, explai
         omitted=omitted,
         case={key: value for key, value in echo.items() if key != "extensions"},
         extensions=echo.get("extensions"),
-        facts=_case_facts(b),
+        facts=[] if compact else _case_facts(b),
         derived=[],
         references=[],
-        rules=_rule_texts(b),
+        rules={} if compact else _rule_texts(b),
         explanation=None,
     )
     # built from the finished items so the numbering follows report order; reports then need no rule base
     items = [item for layer in ITEM_LAYERS for item in assessment[layer]]
-    shown = {reason["fact"] for item in items for reason in item.because}
-    assessment["derived"] = b.trace.reasons(*(key for key in sorted(b.trace.into) if key not in shown))
-    assessment["references"] = cited_references(items, rulebase.bibliography)
+    if not compact:
+        shown = {reason["fact"] for item in items for reason in item["because"]}
+        assessment["derived"] = b.trace.reasons(*(key for key in sorted(b.trace.into) if key not in shown))
+        assessment["references"] = cited_references(items, rulebase.bibliography)
     assessment["labels"] = _labels(b, items)
     result = Assessment.model_validate(assessment)
     if explain:

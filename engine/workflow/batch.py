@@ -113,7 +113,9 @@ def assess_file(
     """Assess one file (or `data`, its bytes read by the caller); any refusal becomes an 'invalid' result
     instead of an exception. With `explain`, the line carries the explanation graph and the rule texts."""
     try:
-        assessment = engine.assess(file if data is None else _case_of(engine, file, data))
+        case = file if data is None else _case_of(engine, file, data)
+        # only the JSON line is written unless there is a report or an explanation to make
+        assessment = engine.assess(case) if html or explain else engine._assess_compact(case)
     except Exception as error:  # a batch must survive a surprise in one file
         return refusal(file, error)
     head = json.dumps({"file": file, "status": assessment.status}, ensure_ascii=False)[:-1]
