@@ -58,16 +58,17 @@ class Engine:
     def assess(self, case: CaseInput, explain: bool = False) -> Assessment:
         """The assessment of one case. With `explain`, it also carries the explanation graph and the rule
         texts in its JSON (reports and `explain` build the graph themselves when they need it)."""
-        valid = self.load_case(case)
-        derivation = self.reasoner.run(case_facts(valid, self.rulebase.vocabulary))
-        return assemble(valid, derivation, self.rulebase, explain=explain)
+        return self._assess(case, explain=explain)
 
     def _assess_compact(self, case: CaseInput) -> Assessment:
         """An assessment holding only what its compact JSON (`to_json()` without explain) writes, for a batch
         that writes nothing else: the same bytes, without building the explanation material it leaves out."""
+        return self._assess(case, compact=True)
+
+    def _assess(self, case: CaseInput, explain: bool = False, compact: bool = False) -> Assessment:
         valid = self.load_case(case)
         derivation = self.reasoner.run(case_facts(valid, self.rulebase.vocabulary))
-        return assemble(valid, derivation, self.rulebase, compact=True)
+        return assemble(valid, derivation, self.rulebase, explain=explain, compact=compact)
 
     def compare(self, before: CaseInput, after: CaseInput) -> Comparison:
         """Two visits of one runner compared in visit_date order: outcomes against their MCID, measurements
