@@ -60,9 +60,10 @@ def _read_to_end(descriptor: int, size: int, limit: int | None) -> bytes:
     """Plain reads sized by fstat (plus one byte, to see a file that grew), up to limit + 1 bytes: a buffered
     file object asked for limit + 1 bytes allocates that much first, 6x the time of the read itself."""
     chunks: list[bytes] = []
+    want = max(size + 1, READ_AT_LEAST)
     left = None if limit is None else limit + 1
     while left is None or left > 0:
-        asked = max(size + 1, READ_AT_LEAST) if left is None else min(max(size + 1, READ_AT_LEAST), left)
+        asked = want if left is None else min(want, left)
         chunk = os.read(descriptor, asked)
         chunks.append(chunk)
         if len(chunk) < asked:  # a regular file reads short only at its end
