@@ -4,7 +4,7 @@ The commands live in `engine.commands`; the installed console script points ther
 installs no top-level `cli` module.
 """
 
-from engine.commands import main
+from engine.commands import run
 
 if __name__ == "__main__":
-    main()
+    run()

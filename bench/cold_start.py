@@ -3,8 +3,8 @@ process, median of N runs, against the targets of issue 10 (--help <= 0.12 s, as
 
 python bench/cold_start.py [--runs 15] [--case examples/runner-left-restriction.yaml] [--importtime]
 
-Runs `python cli.py ...` from this checkout (the console script does the same work: it imports
-engine.commands:main) with bytecode caching on, as an installed copy runs (pip compiles it): a first run
+Runs `python cli.py ...` from this checkout (the console script does the same work: it runs
+engine.commands:run) with bytecode caching on, as an installed copy runs (pip compiles it): a first run
 writes the __pycache__ files even when PYTHONDONTWRITEBYTECODE is set here, so the timed runs do not compile
 every module from source. That first run also fills the rule-base cache (engine.knowledge.cache), so the
 timed `assess` runs find it warm, as every run after the first does; the same runs with KINETIC_CHAIN_NO_CACHE=1

@@ -118,10 +118,12 @@ def engine_of(ctx: click.Context) -> Engine:
     """The engine for this invocation, built once (loading validates the rule base)."""
     if "engine" not in ctx.obj:
         from engine.api import Engine
+        from engine.commands._process import engine_built
         from engine.errors import KineticChainError
 
         try:
             ctx.obj["engine"] = Engine(ctx.obj["rules_dir"])
         except KineticChainError as error:
             raise InvalidInput(str(error)) from None
+        engine_built()
     return ctx.obj["engine"]

@@ -1,0 +1,111 @@
+"""The `kinetic-chain` process (engine.commands._process): it may start and end more quickly than the interpreter
+would, but never writes less, never ends with another exit code, and never cuts short anything still running."""
+
+from __future__ import annotations
+
+import gc
+import subprocess
+import sys
+
+import pytest
+from _support import EXAMPLES, REPO
+
+import engine
+from engine.commands import _process
+from engine.reports import render
+
+EXAMPLE = str(EXAMPLES / "runner-left-restriction.yaml")
+#: Printed by an exit handler when the interpreter's own ending runs (and not after the quick one).
+TEARDOWN = "INTERPRETER TEARDOWN RAN"
+
+
+def console(args: list[str], before: str = "") -> subprocess.CompletedProcess:
+    """The console script's entry (engine.commands.run) in a fresh interpreter, with `before` run first and an
+    exit handler that shows whether the interpreter's teardown ran."""
+    code = "\n".join([
+        "import atexit, sys",
+        f"atexit.register(lambda: print({TEARDOWN!r}, file=sys.stderr))",
+        before,
+        f"sys.argv = ['kinetic-chain', *{args!r}]",
+        "from engine.commands import run",
+        "run()",
+    ])  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120, check=False
+    )
+
+
+def test_an_assessment_ends_quickly_with_all_of_its_report() -> None:
+    done = console(["assess", EXAMPLE])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == render(engine.Engine().assess(EXAMPLE), "text")
+    assert TEARDOWN not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["assess", "no-such-case.yaml"], 1, "no-such-case.yaml"),
+        (["assess", "--no-such-option"], 2, "No such option"),
+        (["explain", EXAMPLE, "band_assisted_mobilization"], 3, "neither recommended, withheld nor blocked"),
+        (["assess", EXAMPLE, "--output", "/no/such/folder/report.txt"], 4, "/no/such/folder"),
+        (["--version"], 0, ""),
+    ],
+)
+def test_every_exit_code_and_message_survive_the_quick_ending(args: list[str], code: int, message: str) -> None:
+    done = console(args)
+    assert done.returncode == code, done.stderr
+    assert message in done.stderr + done.stdout and "Traceback" not in done.stderr
+    assert TEARDOWN not in done.stderr
+
+
+def test_with_a_thread_still_running_the_interpreter_ends_as_usual() -> None:
+    worker = "import threading, time; threading.Thread(target=time.sleep, args=(0.5,)).start()"
+    done = console(["assess", EXAMPLE], before=worker)
+    assert done.returncode == 0 and TEARDOWN in done.stderr
+    assert done.stdout == render(engine.Engine().assess(EXAMPLE), "text")
+
+
+def test_a_reader_that_stops_early_gets_the_same_ending_as_before() -> None:
+    """`kinetic-chain assess ... | head -c 10`: the same exit code and stderr as the group run the usual way."""
+    args = ["assess", EXAMPLE, "--format", "json", "--explain"]  # far more than a pipe holds
+    usual = f"import sys; sys.argv = ['kinetic-chain', *{args!r}]\nfrom engine.commands import main\nmain()"
+    quick = f"import sys; sys.argv = ['kinetic-chain', *{args!r}]\nfrom engine.commands import run\nrun()"
+    endings = []
+    for code in (usual, quick):
+        with subprocess.Popen(
+            [sys.executable, "-c", code], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        ) as process:
+            process.stdout.read(10)
+            process.stdout.close()
+            stderr = process.stderr.read().decode()
+            endings.append((process.wait(timeout=120), "Traceback" in stderr))
+    assert endings[0] == endings[1]
+    assert not endings[1][1]
+
+
+def test_the_collector_is_back_to_its_thresholds_once_the_engine_is_built() -> None:
+    check = (
+        "import gc, sys, engine.api\n"
+        "built = engine.api.Engine.__init__\n"
+        "def record(self, *a):\n"
+        "    built(self, *a)\n"
+        "    print('DURING', gc.get_threshold()[0], file=sys.stderr)\n"
+        "engine.api.Engine.__init__ = record\n"
+        "original = engine.api.Engine._assess\n"
+        "def assess(self, *a, **k):\n"
+        "    print('AFTER', gc.get_threshold()[0], gc.get_freeze_count() > 0, file=sys.stderr)\n"
+        "    return original(self, *a, **k)\n"
+        "engine.api.Engine._assess = assess"
+    )
+    done = console(["assess", EXAMPLE], before=check)
+    assert done.returncode == 0, done.stderr
+    assert f"DURING {_process.STARTUP_THRESHOLD}" in done.stderr
+    assert f"AFTER {gc.get_threshold()[0]} True" in done.stderr
+
+
+def test_engine_built_leaves_a_process_that_did_not_raise_the_threshold_alone() -> None:
+    """An embedding program (or the test runner) that builds engines through the commands keeps its own settings."""
+    before, frozen = gc.get_threshold(), gc.get_freeze_count()
+    _process.engine_built()
+    assert gc.get_threshold() == before and gc.get_freeze_count() == frozen
