@@ -122,8 +122,10 @@ class Condition(BaseModel):
             raise ValueError("family and not_family apply to recommendations only")
         return self
 
-    @property
+    @cached_property
     def kind(self) -> str:
+        """The one kind field that is set (read for every condition many times while the rule base is compiled
+        and matched, so worked out once: the model is frozen)."""
         return next(kind for kind in CONDITION_KINDS if getattr(self, kind) is not None)
 
     @property
