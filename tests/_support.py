@@ -28,6 +28,21 @@ def example_paths() -> list[Path]:
     return sorted(p for p in EXAMPLES.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
 
 
+def every_report(an_engine: engine.Engine) -> dict[str, str]:
+    """Text (plain and verbose) and JSON (compact and with --explain) of every example, by example and form:
+    what a clinician or an integrator reads, to compare two ways of building an engine."""
+    from engine.reports import render
+
+    out = {}
+    for path in example_paths():
+        result = an_engine.assess(path)
+        out[f"{path.name} text"] = render(result, "text")
+        out[f"{path.name} text -v"] = render(result, "text", verbose=True)
+        out[f"{path.name} json"] = render(result, "json")
+        out[f"{path.name} json --explain"] = an_engine.assess(path, explain=True).to_json()
+    return out
+
+
 # --- cases generated from the engine's own JSON Schema ------------------------------------------------
 
 

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from _support import EXAMPLES, RULES, example_paths
+from _support import EXAMPLES, RULES, every_report
 
 import engine
 from engine.knowledge import cache, rulebase
@@ -50,33 +50,21 @@ def parse_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("engine.knowledge.checks.load_errors", refuse)
 
 
-def reports(an_engine: engine.Engine) -> dict[str, str]:
-    """Text (plain and verbose) and JSON (compact and with --explain) of every example."""
-    out = {}
-    for path in example_paths():
-        result = an_engine.assess(path)
-        out[f"{path.name} text"] = render(result, "text")
-        out[f"{path.name} text -v"] = render(result, "text", verbose=True)
-        out[f"{path.name} json"] = render(result, "json")
-        out[f"{path.name} json --explain"] = an_engine.assess(path, explain=True).to_json()
-    return out
-
-
 def test_every_example_reads_the_same_with_no_cold_warm_or_damaged_cache(
     private_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(cache.NO_CACHE, "1")
-    expected = reports(engine.Engine())
+    expected = every_report(engine.Engine())
     assert entries(private_cache) == []  # KINETIC_CHAIN_NO_CACHE=1 writes nothing
     monkeypatch.delenv(cache.NO_CACHE)
-    assert reports(engine.Engine()) == expected  # cold: loaded from the files, entry written
+    assert every_report(engine.Engine()) == expected  # cold: loaded from the files, entry written
     [entry] = entries(private_cache)
     with monkeypatch.context() as patched:
         parse_nothing(patched)
         warm = engine.Engine()
-    assert reports(warm) == expected
+    assert every_report(warm) == expected
     entry.write_bytes(entry.read_bytes().replace(b'"below":7.1', b'"below":9.9', 1))  # edited, digest now wrong
-    assert reports(engine.Engine()) == expected
+    assert every_report(engine.Engine()) == expected
     assert b'"below":7.1' in entry.read_bytes()  # rebuilt from the files
 
 

@@ -33,5 +33,13 @@ class RuleBase:
     def by_id(self) -> dict[str, Rule]:
         return {rule.id: rule for rule in self.rules}
 
+    @property
+    def cache_key(self) -> str | None:
+        """This load's rule-base cache key (engine.knowledge.cache), for data the engine derives from the rules
+        alone (engine.reasoning.rulesets); None unless load_rulebase built this very object from its files. A
+        rule base built or changed any other way (dataclasses.replace) has none: its rules may not be what the
+        files of its SHA-256 say."""
+        return self.__dict__.get("_cache_key")
+
     def identity(self) -> dict[str, str]:
         return {"name": self.name, "version": self.version, "sha256": self.sha256}

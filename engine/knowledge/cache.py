@@ -1,5 +1,6 @@
 """A cache of rule-base loads, so that a later run over the same rule files skips the work that gives the same
-result every time: parsing the YAML (about 0.1 s for the bundled rule base) and the load checks.
+result every time: parsing the YAML (about 0.1 s for the bundled rule base) and the load checks, and (in a
+part of its own, `rulesets`, written by engine.reasoning.rulesets) compiling the rules for durable-rules.
 
 What is cached is plain data, never Python objects: each file of the rule base as the strict YAML loader
 parsed it, written as JSON (stored only when JSON gives back exactly the same values and types). Reading an
@@ -17,7 +18,8 @@ rebuilt, never an error. An unwritable location just means no cache. (The digest
 forgery by this same user, who could as well edit the rule files or the engine.)
 
 Where: $XDG_CACHE_HOME/kinetic-chain/rulebase (else ~/.cache/kinetic-chain/rulebase; ~/Library/Caches on
-macOS, %LOCALAPPDATA% on Windows). KINETIC_CHAIN_NO_CACHE=1 turns it off.
+macOS, %LOCALAPPDATA% on Windows), and the compiled rulesets beside it in .../kinetic-chain/rulesets.
+KINETIC_CHAIN_NO_CACHE=1 turns both off.
 """
 
 from __future__ import annotations
@@ -41,8 +43,8 @@ NO_CACHE = "KINETIC_CHAIN_NO_CACHE"
 _ENGINE = Path(__file__).resolve().parents[1]
 
 
-def cache_folder() -> Path | None:
-    """Where entries live, or None when the cache is off (KINETIC_CHAIN_NO_CACHE) or there is no home."""
+def cache_folder(part: str = "rulebase") -> Path | None:
+    """Where entries of a part live, or None when the cache is off (KINETIC_CHAIN_NO_CACHE) or there is no home."""
     if os.environ.get(NO_CACHE, "").strip() not in ("", "0"):
         return None
     base = os.environ.get("XDG_CACHE_HOME", "")
@@ -57,7 +59,7 @@ def cache_folder() -> Path | None:
             root = Path.home() / ".cache"
     except RuntimeError:  # no home directory to be found
         return None
-    return root / "kinetic-chain" / "rulebase"
+    return root / "kinetic-chain" / part
 
 
 def entry_key(rules_sha256: str) -> str:
@@ -105,9 +107,10 @@ def _header(key: str, payload: bytes) -> bytes:
     return f"{FORMAT} {key} {hashlib.sha256(payload).hexdigest()}\n".encode()
 
 
-def read(key: str) -> dict[str, Any] | None:
-    """The parsed files of the entry for `key`, by file name; None when there is no sound entry."""
-    folder = cache_folder()
+def read(key: str, part: str = "rulebase") -> dict[str, Any] | None:
+    """The data of the entry for `key` (in the rulebase part, the parsed files by file name); None when there is
+    no sound entry."""
+    folder = cache_folder(part)
     if folder is None:
         return None
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
@@ -131,11 +134,12 @@ def read(key: str) -> dict[str, Any] | None:
     return files
 
 
-def write(key: str, files: dict[str, Any]) -> None:
-    """Store the parsed files under `key`, written whole or not at all; any failure just means no entry."""
+def write(key: str, files: dict[str, Any], part: str = "rulebase") -> None:
+    """Store the data (in the rulebase part, the parsed files) under `key`, written whole or not at all; any
+    failure just means no entry."""
     import tempfile  # only here: writing is the rare case
 
-    folder = cache_folder()
+    folder = cache_folder(part)
     if folder is None:
         return
     temporary = None

@@ -115,7 +115,7 @@ def load_rulebase(directory: Path | str | None = None) -> RuleBase:
         raise RuleBaseError([f"{folder}: not a rule base (needs {MANIFEST} and {VOCABULARY})"])
     key, sha256 = _cache_key(folder)
     if key is not None and (cached := _from_cache(folder, key, sha256)) is not None:
-        return cached
+        return _keyed(cached, key)
     files = _Files(folder)
     rulebase, problems = _build(files)
     from engine.knowledge.checks import load_errors  # deferred: the checks bring in networkx, --help need not
@@ -125,6 +125,14 @@ def load_rulebase(directory: Path | str | None = None) -> RuleBase:
         raise RuleBaseError(problems)
     if key is not None and rulebase.sha256 == sha256:  # no file changed while it was read
         cache.write(key, files.parsed)
+        return _keyed(rulebase, key)
+    return rulebase
+
+
+def _keyed(rulebase: RuleBase, key: str) -> RuleBase:
+    """The rule base holding its cache key (RuleBase.cache_key), outside its fields so that no copy made with
+    dataclasses.replace carries it."""
+    rulebase.__dict__["_cache_key"] = key
     return rulebase
 
 

@@ -38,11 +38,13 @@ class HostError(RuntimeError):
 class Ruleset:
     """One compiled ruleset in the C engine, addressed by its handle."""
 
-    def __init__(self, name: str, definition: dict[str, Any], skip: str | None = None) -> None:
-        """`skip`: the id of a rule whose firings are completed without being parsed or passed on."""
+    def __init__(self, name: str, definition: dict[str, Any] | str, skip: str | None = None) -> None:
+        """`definition`: the durable-rules definition, or its JSON text; `skip`: the id of a rule whose firings
+        are completed without being parsed or passed on."""
         self.name = name
         self._skipped = f'{{"{skip}":' if skip else "\0"
-        self._handle = _core.create_ruleset(name, json.dumps(definition, ensure_ascii=False))
+        text = definition if isinstance(definition, str) else json.dumps(definition, ensure_ascii=False)
+        self._handle = _core.create_ruleset(name, text)
 
     def assert_encoded(self, facts: list[str]) -> int:
         """Assert a batch of facts of one session, each already written as JSON (once, however many rulesets

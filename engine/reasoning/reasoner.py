@@ -12,19 +12,10 @@ from typing import Any
 from engine.knowledge.rule import ANY, UNSIDED_KINDS, Rule
 from engine.knowledge.rulebase import RuleBase
 from engine.knowledge.vocabulary import Vocabulary
-from engine.reasoning.compiler import (
-    CATCH_ALL,
-    GATE_KIND,
-    alias,
-    anchor_index,
-    compile_rulebase,
-    matched_kind,
-    negated_kinds,
-    partition,
-    shadows,
-)
+from engine.reasoning.compiler import CATCH_ALL, GATE_KIND, alias, anchor_index, matched_kind, negated_kinds, shadows
 from engine.reasoning.facts import make_fact
 from engine.reasoning.host import Ruleset, encode
+from engine.reasoning.rulesets import compiled_rulesets
 
 _ruleset_numbers = itertools.count(1)
 #: The only fact fields a compiled rule can test; nothing else is sent to durable-rules.
@@ -130,9 +121,9 @@ class Reasoner:
         self._negated = negated_kinds(rulebase.rules)
         self.ruleset_name = f"kinetic_chain_{next(_ruleset_numbers)}"
         self._groups: list[_Group] = []
-        for number, rules in enumerate(partition(rulebase.rules) or [()]):
+        for number, (rules, definition) in enumerate(compiled_rulesets(rulebase)):
             name = self.ruleset_name if number == 0 else f"{self.ruleset_name}_{number}"
-            ruleset = Ruleset(name, compile_rulebase(rules), skip=CATCH_ALL)
+            ruleset = Ruleset(name, definition, skip=CATCH_ALL)
             self._groups.append(_Group(ruleset, {**matched_names(rules), GATE_KIND: None}))
 
     @property
