@@ -4,6 +4,7 @@ base (more than durable-rules takes in one ruleset) validates, loads and reasons
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 from pathlib import Path
@@ -152,12 +153,14 @@ def test_a_rule_base_split_into_many_rulesets_derives_exactly_what_one_ruleset_d
     from _hostile import generated_cases
 
     from engine.reasoning import reasoner as reasoner_module
+    from engine.reasoning import rulesets
     from engine.reasoning.compiler import partition
     from engine.reasoning.facts import case_facts
 
     eng = engine.default_engine()
-    monkeypatch.setattr(reasoner_module, "partition", lambda rules: partition(rules, 8))
-    split = reasoner_module.Reasoner(eng.rulebase)
+    monkeypatch.setattr(rulesets, "partition", lambda rules: partition(rules, 8))
+    uncached = dataclasses.replace(eng.rulebase)  # no cache key: compiled now, never the cached single ruleset
+    split = reasoner_module.Reasoner(uncached)
     assert split.ruleset_count > 10
     cases = sorted((RULES.parent / "examples").glob("*.yaml")) + generated_cases(tmp_path / "gen", 60, seed=21)
     for path in cases:
