@@ -4,8 +4,11 @@ would, but never writes less, never ends with another exit code, and never cuts 
 from __future__ import annotations
 
 import gc
+import json
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from _support import EXAMPLES, REPO
@@ -109,3 +112,18 @@ def test_engine_built_leaves_a_process_that_did_not_raise_the_threshold_alone() 
     before, frozen = gc.get_threshold(), gc.get_freeze_count()
     _process.engine_built()
     assert gc.get_threshold() == before and gc.get_freeze_count() == frozen
+
+
+def test_audit_records_are_in_the_database_file_itself_when_the_process_ends(tmp_path: Path) -> None:
+    """`assess --audit` closes the store before the quick ending: a copy of the SQLite file alone (a backup, a
+    hand-over) holds every record, with no write-ahead log left beside the original."""
+    db = tmp_path / "audit.sqlite3"
+    for _ in range(2):
+        assert console(["assess", EXAMPLE, "--audit", "--db", str(db)]).returncode == 0
+    assert console(["audit", "show", "1", "--db", str(db)]).returncode == 0
+    assert sorted(path.name for path in tmp_path.iterdir() if path.name.startswith("audit.sqlite3-")) == []
+    copy = tmp_path / "copy" / "audit.sqlite3"
+    copy.parent.mkdir()
+    shutil.copyfile(db, copy)
+    listed = console(["audit", "list", "--db", str(copy), "--format", "json"])
+    assert listed.returncode == 0 and len(json.loads(listed.stdout)) == 2

@@ -164,9 +164,15 @@ def audit() -> None:
 
 
 def _store(db: str) -> Any:
+    """The audit store at `db`, closed when the command ends: its connections closed, so that a SQLite file
+    holds every record by itself, with no write-ahead log left beside it (the process may end without the
+    interpreter's teardown: engine.commands._process)."""
     from engine.audit.store import Store
 
     store = Store(db)
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(store.dispose)
     store.create_schema()
     return store
 
@@ -252,4 +258,8 @@ def record_cli_assessment(case: Any, assessment: Any, db: str) -> None:
     """`assess --audit`: the same record the service writes, with source 'cli'."""
     from engine.audit.records import new_record
 
-    _store(db).add_record(new_record(case, assessment, "cli"))
+    store = _store(db)
+    try:
+        store.add_record(new_record(case, assessment, "cli"))
+    finally:
+        store.dispose()
