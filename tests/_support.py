@@ -28,6 +28,25 @@ def example_paths() -> list[Path]:
     return sorted(p for p in EXAMPLES.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
 
 
+def cache_entries(folder: Path) -> list[Path]:
+    """The entries in one part of the rule-base cache (engine.knowledge.cache)."""
+    return sorted(folder.glob("*.json")) if folder.is_dir() else []
+
+
+def forbid(monkeypatch: Any, what: str, *targets: tuple[object, str] | str) -> None:
+    """Make any call of the targets ((owner, name) or a dotted path) fail the test, saying `what` happened: a
+    test that only the cache may serve uses it on the work the cache saves."""
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError(what)
+
+    for target in targets:
+        if isinstance(target, str):
+            monkeypatch.setattr(target, refuse)
+        else:
+            monkeypatch.setattr(*target, refuse)
+
+
 def every_report(an_engine: engine.Engine) -> dict[str, str]:
     """Text (plain and verbose) and JSON (compact and with --explain) of every example, by example and form:
     what a clinician or an integrator reads, to compare two ways of building an engine."""

@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from _support import EXAMPLES, RULES, every_report
+from _support import EXAMPLES, RULES, every_report, forbid
+from _support import cache_entries as entries
 
 import engine
 from engine.knowledge import cache, rulebase
@@ -35,19 +36,10 @@ def rules_copy(tmp_path: Path) -> Path:
     return Path(shutil.copytree(RULES, tmp_path / "rules"))
 
 
-def entries(folder: Path) -> list[Path]:
-    return sorted(folder.glob("*.json")) if folder.is_dir() else []
-
-
 def parse_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make any YAML parse of a rule file or any load check fail the test: only the cache can serve."""
-
-    def refuse(*_args: object, **_kwargs: object) -> None:
-        raise AssertionError("the rule base was parsed or checked again")
-
-    monkeypatch.setattr(rulebase, "_read_yaml", refuse)
-    monkeypatch.setattr(rulebase, "parse_vocabulary", refuse)
-    monkeypatch.setattr("engine.knowledge.checks.load_errors", refuse)
+    targets = ((rulebase, "_read_yaml"), (rulebase, "parse_vocabulary"), "engine.knowledge.checks.load_errors")
+    forbid(monkeypatch, "the rule base was parsed or checked again", *targets)
 
 
 def test_every_example_reads_the_same_with_no_cold_warm_or_damaged_cache(

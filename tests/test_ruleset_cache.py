@@ -11,7 +11,8 @@ import json
 from pathlib import Path
 
 import pytest
-from _support import EXAMPLES, every_report
+from _support import EXAMPLES, every_report, forbid
+from _support import cache_entries as entries
 
 import engine
 from engine.knowledge import cache
@@ -31,18 +32,9 @@ def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "xdg" / "kinetic-chain" / rulesets.PART
 
 
-def entries(folder: Path) -> list[Path]:
-    return sorted(folder.glob("*.json")) if folder.is_dir() else []
-
-
 def compile_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make any partition or compilation of the rules fail the test: only the cache can serve."""
-
-    def refuse(*_args: object, **_kwargs: object) -> None:
-        raise AssertionError("the rules were compiled again")
-
-    monkeypatch.setattr(rulesets, "partition", refuse)
-    monkeypatch.setattr(rulesets, "compile_rulebase", refuse)
+    forbid(monkeypatch, "the rules were compiled again", (rulesets, "partition"), (rulesets, "compile_rulebase"))
 
 
 def rewrite(entry: Path, data: object) -> None:

@@ -13,8 +13,9 @@ command writes or the exit code it ends with:
   thread besides this one, no child process), the process ends with `os._exit`, skipping the interpreter's
   teardown of every module and object (about 0.09 s after an assessment on a 2-core machine), which would
   change nothing: every file the engine writes is written whole and closed before a command returns
-  (engine._atomic), and the audit store commits before it answers. Otherwise (an output that cannot be
-  flushed, such as a closed pipe, or anything still running) the interpreter ends as usual.
+  (engine._atomic; a batch's results file flushes every line), and the audit commands close their store when
+  they end, so a SQLite audit file holds every record by itself. Otherwise (an output that cannot be flushed,
+  such as a closed pipe, or anything still running) the interpreter ends as usual.
 
 The embedding API and click's test runner call the group itself (`engine.commands.main`), not `run`.
 """
