@@ -6,8 +6,10 @@ Full pipeline: `Engine.assess(case)` (validation, facts, reasoning on this engin
 plus the JSON a batch writes (`to_json(indent=None)`, no explanation). Bare baseline: the same compiled
 rulesets and the same facts on durable-rules' own Python host, with an action that only concludes and
 asserts (engine.reasoning._stock). Rounds alternate so that both see the same machine; the medians are
-printed with their ratio (target: >= 1.0), the JSON bytes per case (target: <= 8,000 bytes) and whether both
-hosts fired exactly the same rules on every case.
+printed with their ratio (target: >= 1.0), the JSON bytes per case and whether both hosts fired exactly the
+same rules on every case. Its cases draw many measurements, signs and symptoms at random on both sides, so they
+carry more items than a clinic's: the 8,000-byte target for a batch's JSON is judged on the batch benchmark's
+100,000 cases (bench/batch_throughput.py prints it), and the figure here shows how the size grows with a case.
 """
 
 from __future__ import annotations
@@ -66,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"ratio full / bare:              {full / bare:8.2f}  (target >= 1.0)")
     print(
         f"JSON per case (batch, no --explain): mean {statistics.mean(sizes):,.0f} bytes, "
-        f"median {statistics.median(sizes):,.0f}, max {max(sizes):,}  (target <= 8,000)"
+        f"median {statistics.median(sizes):,.0f}, max {max(sizes):,}  (these heavier cases; the 8,000 target: "
+        "bench/batch_throughput.py)"
     )
     print(f"same firings on both hosts (first 200 cases): {'yes' if same else 'NO'}")
     return 0 if same else 1
