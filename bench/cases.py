@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import random
 from collections.abc import Iterator
 from typing import Any
@@ -55,3 +56,11 @@ def random_cases(seed: int, n: int, vocabulary: Vocabulary) -> Iterator[dict[str
     rng = random.Random(seed)
     for number in range(n):
         yield random_case(rng, vocabulary, number)
+
+
+def case_options(description: str, n: int) -> argparse.ArgumentParser:
+    """The options of a benchmark over random cases: how many (--n) and the seed that draws them (--seed)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--n", type=int, default=n)
+    parser.add_argument("--seed", type=int, default=11)
+    return parser

@@ -14,7 +14,6 @@ carry more items than a clinic's: the 8,000-byte target for a batch's JSON is ju
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import time
@@ -23,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cases import random_cases
+from cases import case_options, random_cases
 
 import engine
 from engine.reasoning._stock import StockReasoner
@@ -31,9 +30,7 @@ from engine.reasoning.facts import case_facts
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=1000)
-    parser.add_argument("--seed", type=int, default=11)
+    parser = case_options(__doc__.splitlines()[0], n=1000)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
 

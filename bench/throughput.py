@@ -5,7 +5,6 @@ python bench/throughput.py [--n 2000] [--seed 11] [--threads 1]
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -13,15 +12,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cases import random_cases
+from cases import case_options, random_cases
 
 import engine
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=2000)
-    parser.add_argument("--seed", type=int, default=11)
+    parser = case_options(__doc__.splitlines()[0], n=2000)
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args(argv)
 
