@@ -1,11 +1,11 @@
 """The rule base compiled for durable-rules: its rules in rulesets (compiler.partition), each with the definition
 the C engine reads, as JSON text.
 
-Compiling is a pure function of the rules (about 25 ms for the bundled rule base, most of a process's start
-after the rule base is loaded), so it is kept in the rule-base cache (engine.knowledge.cache, part `rulesets`)
-under the load's own key (the rule files' SHA-256, the engine's version and sources: see cache.entry_key),
-and only for a rule base load_rulebase built from its files (RuleBase.cache_key). An entry is used only when
-its rulesets hold exactly the rule base's rules in order; anything else is compiled afresh.
+Compiling is a pure function of the rules (about 20 ms for the bundled rule base, at every start), so it is kept in
+the rule-base cache (engine.knowledge.cache, part `rulesets`) under the load's own key (the rule files' SHA-256,
+the engine's version and sources: see cache.entry_key), and only for a rule base load_rulebase built from its files
+(RuleBase.cache_key). An entry is used only when its rulesets hold exactly the rule base's rules in order; anything
+else is compiled afresh.
 """
 
 from __future__ import annotations
