@@ -3,6 +3,7 @@ audit list|show|verify` reads them, and verify notices when a rule-base change a
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import shutil
@@ -143,3 +144,27 @@ def test_the_service_store_copies_its_log_off_the_request_path_and_keeps_every_r
     assert wal.stat().st_size < 1.5 * grown  # written again from its beginning, not appended to (2x)
     store.dispose()
     assert Store(tmp_path / "a.sqlite3").count() == 300
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_stopped_service_leaves_every_record_in_the_database_file_itself(tmp_path, workers):
+    """Records served just before a stop (SIGTERM) are in the SQLite file alone once the service has stopped, with
+    no write-ahead log left beside it: a copy of the file (a backup, a hand-over) loses nothing."""
+    import sqlite3
+
+    server = Server(tmp_path, "--workers", workers)
+    with server.client() as http:
+        for _ in range(6):
+            response = http.post(
+                "/assess",
+                content=(EXAMPLES / "runner-left-restriction.yaml").read_bytes(),
+                headers={"content-type": "application/yaml"},
+            )
+            assert response.status_code == 200
+    server.stop()
+    assert sorted(path.name for path in tmp_path.glob("store.sqlite3-*")) == []
+    copy = tmp_path / "copy" / "store.sqlite3"
+    copy.parent.mkdir()
+    shutil.copyfile(server.db, copy)
+    with contextlib.closing(sqlite3.connect(copy)) as database:
+        assert database.execute("select count(*) from kc_audit_records").fetchone() == (6,)

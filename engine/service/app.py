@@ -9,7 +9,9 @@ Any ASGI server can run it; `kinetic-chain serve` runs it with uvicorn. Several 
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -49,7 +51,7 @@ def create_app(
     """The service over one rule base and one store; with `trusted_issuers`, every call but /health and the
     token-protected report links needs a signed JWT (CDS Hooks 'Trusting CDS Clients')."""
     engine = engine or Engine(rules_dir)
-    store = store or Store(db)
+    owned, store = store is None, store or Store(db)
     store.create_schema()
     store.checkpoint_in_background()  # SQLite: the log is copied into the database off the request path
     authenticator = None
@@ -70,8 +72,20 @@ def create_app(
                 max_age=600,
             )
         )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        """At shutdown, the store the app opened is closed: a SQLite file then holds every record by itself, with
+        no write-ahead log left beside it (a store passed in stays the caller's to close)."""
+        yield
+        if owned:
+            store.dispose()
+
     app = Starlette(
-        routes=routes, middleware=middleware, exception_handlers={HTTPException: _http_error, Exception: _http_error}
+        routes=routes,
+        middleware=middleware,
+        exception_handlers={HTTPException: _http_error, Exception: _http_error},
+        lifespan=lifespan,
     )
     app.state.service = service
     return app
