@@ -36,6 +36,7 @@ _LAZY = {
     "CaseError": "engine.errors",
     "Comparison": "engine.workflow.comparison",
     "Engine": "engine.api",
+    "EngineUnavailable": "engine.errors",
     "KineticChainError": "engine.errors",
     "RuleBaseError": "engine.errors",
     "VisitMismatchError": "engine.errors",
@@ -52,6 +53,7 @@ __all__ = [
     "Comparison",
     "Compensation",
     "Engine",
+    "EngineUnavailable",
     "Evidence",
     "Finding",
     "Item",
@@ -75,7 +77,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from engine.api import Engine, assess, compare, default_engine
-    from engine.errors import CaseError, KineticChainError, RuleBaseError, VisitMismatchError
+    from engine.errors import CaseError, EngineUnavailable, KineticChainError, RuleBaseError, VisitMismatchError
     from engine.reasoning.assessment import (
         Assessment,
         Blocked,

@@ -35,3 +35,23 @@ class VisitMismatchError(KineticChainError):
             f"{sources[0]}, {sources[1]}: visits of different cases (case_id {case_ids[0]} and {case_ids[1]});"
             " compare two visits of one runner"
         )
+
+
+class EngineUnavailable(KineticChainError):
+    """durable-rules' C engine cannot be loaded in this Python (an installation problem, not an input one); the
+    message gives the loader's reason and how to install it so that it loads."""
+
+    #: durable-rules 2.0.28's C extension calls PyEval_CallObject, which Python 3.13 removed: built as it is, it
+    #: cannot be loaded there ("undefined symbol"). Built with this flag, the call is PyObject_CallObject's.
+    PYTHON_313_FLAG = "CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject"
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        if "PyEval_CallObject" in reason:
+            self.suggestion = (
+                f"on Python 3.13 build it with {self.PYTHON_313_FLAG}: {self.PYTHON_313_FLAG} pip install"
+                " --force-reinstall --no-deps --no-binary durable-rules durable-rules==2.0.28"
+            )
+        else:
+            self.suggestion = "reinstall durable-rules (it builds from source: it needs gcc and the Python headers)"
+        super().__init__(f"durable-rules' C engine cannot be loaded ({reason}); {self.suggestion}")

@@ -127,3 +127,46 @@ def test_audit_records_are_in_the_database_file_itself_when_the_process_ends(tmp
     shutil.copyfile(db, copy)
     listed = console(["audit", "list", "--db", str(copy), "--format", "json"])
     assert listed.returncode == 0 and len(json.loads(listed.stdout)) == 2
+
+
+BROKEN_ENGINE = """
+class Broken:
+    '''durable-rules' C engine as Python 3.13 finds it when built without the flag the README gives.'''
+    def find_spec(self, name, path=None, target=None):
+        if name == "durable_rules_engine":
+            raise ImportError("durable_rules_engine.cpython-313.so: undefined symbol: PyEval_CallObject")
+sys.meta_path.insert(0, Broken())
+"""
+
+
+@pytest.mark.parametrize("args", [["assess", EXAMPLE], ["batch", EXAMPLE, "-q"], ["rules", "list"]])
+def test_a_rule_engine_that_cannot_be_loaded_is_one_line_with_the_fix_and_exit_2(args: list[str]) -> None:
+    done = console(args, before=BROKEN_ENGINE)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert "durable-rules' C engine cannot be loaded" in done.stderr and "undefined symbol" in done.stderr
+    assert "CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject pip install" in done.stderr
+    assert done.stdout == ""
+
+
+def test_any_other_reason_the_rule_engine_cannot_be_loaded_says_to_reinstall_it() -> None:
+    done = console(["assess", EXAMPLE], before="sys.modules['durable_rules_engine'] = None")
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert "cannot be loaded" in done.stderr and "reinstall durable-rules" in done.stderr
+
+
+def test_the_library_raises_engine_unavailable_naming_the_reason() -> None:
+    code = (
+        "import sys\n"
+        + BROKEN_ENGINE
+        + (
+            "import engine\n"
+            "try:\n"
+            "    engine.Engine()\n"
+            "except engine.EngineUnavailable as error:\n"
+            "    print(type(error).__name__, isinstance(error, engine.KineticChainError), error.reason[-17:])\n"
+        )
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120, check=False
+    )
+    assert done.stdout.strip() == "EngineUnavailable True PyEval_CallObject", done.stderr

@@ -66,7 +66,8 @@ class CasesInvalid(InvalidInput):
 
 
 class NotAvailable(CommandError):
-    """Exit 2, like a usage error: the option asked for needs an optional part that is not installed."""
+    """Exit 2, like a usage error: the option asked for needs an optional part that is not installed, or a part
+    the engine needs cannot be loaded (durable-rules' C engine: errors.EngineUnavailable)."""
 
     exit_code = 2
 
@@ -98,9 +99,9 @@ def fail(message: str) -> NoReturn:
 
 def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     """Turn the engine's own errors into a message on stderr and exit code 1 (4 for an output that cannot be
-    written), never a traceback."""
+    written, 2 for a rule engine that cannot be loaded), never a traceback."""
     from engine._atomic import OutputError
-    from engine.errors import KineticChainError
+    from engine.errors import EngineUnavailable, KineticChainError
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -108,6 +109,8 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(*args, **kwargs)
         except OutputError as error:
             raise OutputNotWritable(str(error)) from None
+        except EngineUnavailable as error:
+            raise NotAvailable(str(error)) from None
         except KineticChainError as error:
             raise InvalidInput(str(error)) from None
 
@@ -117,12 +120,15 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 def engine_of(ctx: click.Context) -> Engine:
     """The engine for this invocation, built once (loading validates the rule base)."""
     if "engine" not in ctx.obj:
-        from engine.api import Engine
         from engine.commands._process import engine_built
-        from engine.errors import KineticChainError
+        from engine.errors import EngineUnavailable, KineticChainError
 
         try:
+            from engine.api import Engine
+
             ctx.obj["engine"] = Engine(ctx.obj["rules_dir"])
+        except EngineUnavailable as error:
+            raise NotAvailable(str(error)) from None
         except KineticChainError as error:
             raise InvalidInput(str(error)) from None
         engine_built()

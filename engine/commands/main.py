@@ -17,7 +17,8 @@ from pathlib import Path
 
 import click
 
-from engine.commands._support import EPILOG
+from engine.commands._support import EPILOG, NotAvailable
+from engine.errors import EngineUnavailable
 from engine.version import __version__
 
 #: command name -> (module:attribute, its short help as `--help` lists it). A test checks that each short help
@@ -63,7 +64,10 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in self.lazy:
             module, _, attribute = self.lazy[cmd_name][0].partition(":")
-            self.add_command(getattr(import_module(module), attribute), cmd_name)
+            try:
+                self.add_command(getattr(import_module(module), attribute), cmd_name)
+            except EngineUnavailable as error:  # a command module that loads the rule engine as it is imported
+                raise NotAvailable(str(error)) from None
         return self.commands.get(cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:

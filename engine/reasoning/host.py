@@ -18,8 +18,14 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-import durable_rules_engine as _core
 import orjson
+
+from engine.errors import EngineUnavailable
+
+try:
+    import durable_rules_engine as _core
+except ImportError as error:  # e.g. durable-rules built on Python 3.13 without the flag the README gives
+    raise EngineUnavailable(str(error)) from None
 
 #: result codes of the C engine's assert calls (durable/engine.py: Ruleset._handle_result)
 _NOT_HANDLED, _ALREADY_OBSERVED = 1, 2
