@@ -164,17 +164,19 @@ def audit() -> None:
 
 
 def _store(db: str) -> Any:
-    """The audit store at `db`, closed when the command ends: its connections closed, so that a SQLite file
-    holds every record by itself, with no write-ahead log left beside it (the process may end without the
-    interpreter's teardown: engine.commands._process)."""
+    """The audit store at `db`, opened once per command and closed when the command ends: its connections
+    closed, so that a SQLite file holds every record by itself, with no write-ahead log left beside it (the
+    process may end without the interpreter's teardown: engine.commands._process)."""
     from engine.audit.store import Store
 
-    store = Store(db)
-    context = click.get_current_context(silent=True)
-    if context is not None:
+    context = click.get_current_context()
+    stores = context.meta.setdefault("kinetic_chain.audit_stores", {})
+    if db not in stores:
+        store = Store(db)
         context.call_on_close(store.dispose)
-    store.create_schema()
-    return store
+        store.create_schema()
+        stores[db] = store
+    return stores[db]
 
 
 @audit.command("list", epilog=EPILOG)
@@ -258,8 +260,4 @@ def record_cli_assessment(case: Any, assessment: Any, db: str) -> None:
     """`assess --audit`: the same record the service writes, with source 'cli'."""
     from engine.audit.records import new_record
 
-    store = _store(db)
-    try:
-        store.add_record(new_record(case, assessment, "cli"))
-    finally:
-        store.dispose()
+    _store(db).add_record(new_record(case, assessment, "cli"))
