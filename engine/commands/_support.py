@@ -97,11 +97,19 @@ def fail(message: str) -> NoReturn:
     raise InvalidInput(message)
 
 
+def refusal(error: Exception) -> CommandError:
+    """The refusal for one of the engine's own errors (errors.KineticChainError): exit 2 for a rule engine that
+    cannot be loaded (an installation problem), exit 1 for everything else (an invalid input)."""
+    from engine.errors import EngineUnavailable
+
+    return NotAvailable(str(error)) if isinstance(error, EngineUnavailable) else InvalidInput(str(error))
+
+
 def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     """Turn the engine's own errors into a message on stderr and exit code 1 (4 for an output that cannot be
-    written, 2 for a rule engine that cannot be loaded), never a traceback."""
+    written, 2 for a rule engine that cannot be loaded: see refusal), never a traceback."""
     from engine._atomic import OutputError
-    from engine.errors import EngineUnavailable, KineticChainError
+    from engine.errors import KineticChainError
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -109,10 +117,8 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(*args, **kwargs)
         except OutputError as error:
             raise OutputNotWritable(str(error)) from None
-        except EngineUnavailable as error:
-            raise NotAvailable(str(error)) from None
         except KineticChainError as error:
-            raise InvalidInput(str(error)) from None
+            raise refusal(error) from None
 
     return wrapper
 
@@ -121,15 +127,13 @@ def engine_of(ctx: click.Context) -> Engine:
     """The engine for this invocation, built once (loading validates the rule base)."""
     if "engine" not in ctx.obj:
         from engine.commands._process import engine_built
-        from engine.errors import EngineUnavailable, KineticChainError
+        from engine.errors import KineticChainError
 
         try:
             from engine.api import Engine
 
             ctx.obj["engine"] = Engine(ctx.obj["rules_dir"])
-        except EngineUnavailable as error:
-            raise NotAvailable(str(error)) from None
         except KineticChainError as error:
-            raise InvalidInput(str(error)) from None
+            raise refusal(error) from None
         engine_built()
     return ctx.obj["engine"]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from engine.commands._support import EPILOG, NotAvailable
+from engine.commands._support import EPILOG, refusal
 from engine.errors import EngineUnavailable
 from engine.version import __version__
 
@@ -67,7 +67,7 @@ class LazyGroup(click.Group):
             try:
                 self.add_command(getattr(import_module(module), attribute), cmd_name)
             except EngineUnavailable as error:  # a command module that loads the rule engine as it is imported
-                raise NotAvailable(str(error)) from None
+                raise refusal(error) from None
         return self.commands.get(cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
