@@ -19,6 +19,7 @@ import pytest
 
 distributed = pytest.importorskip("distributed")
 
+from _hostile import python  # noqa: E402
 from click.testing import CliRunner  # noqa: E402
 
 from engine.api import Engine  # noqa: E402
@@ -222,9 +223,7 @@ def test_help_and_local_batches_never_import_dask() -> None:
         "        pass\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120, check=False
-    )
+    result = python(code, timeout=120)
     assert result.stdout.strip().splitlines()[-1] == "[]"
 
 

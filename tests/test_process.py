@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from _hostile import python
 from _support import EXAMPLES, REPO
 
 import engine
@@ -33,9 +34,7 @@ def console(args: list[str], before: str = "") -> subprocess.CompletedProcess:
         "from engine.commands import run",
         "run()",
     ])  # fmt: skip
-    return subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120, check=False
-    )
+    return python(code, timeout=120)
 
 
 def test_an_assessment_ends_quickly_with_all_of_its_report() -> None:
@@ -166,7 +165,5 @@ def test_the_library_raises_engine_unavailable_naming_the_reason() -> None:
             "    print(type(error).__name__, isinstance(error, engine.KineticChainError), error.reason[-17:])\n"
         )
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120, check=False
-    )
+    done = python(code, timeout=120)
     assert done.stdout.strip() == "EngineUnavailable True PyEval_CallObject", done.stderr
