@@ -31,23 +31,7 @@ def _one(data: Any, where: str, found: list[Found], issues: list[Issue]) -> None
         return
     kind = data["resourceType"]
     if kind == "Bundle":
-        if any(isinstance(link, dict) and link.get("relation") == "next" for link in data.get("link") or []):
-            issues.append(
-                Issue(
-                    "warning",
-                    "incomplete",
-                    "only the first page of a paginated result was sent; the "
-                    "service does not fetch the next page from the FHIR server",
-                    where,
-                )
-            )
-        for index, item in enumerate(data.get("entry") or []):
-            if not isinstance(item, dict) or "resource" not in item:
-                issues.append(
-                    Issue("warning", "structure", "bundle entry without a resource", f"{where}.entry[{index}]")
-                )
-                continue
-            _one(item["resource"], f"{where}.entry[{index}].resource", found, issues)
+        _bundle(data, where, found, issues)
         return
     try:
         model = resource(data)
@@ -64,6 +48,31 @@ def _one(data: Any, where: str, found: list[Found], issues: list[Issue]) -> None
             issues.append(Issue("warning", "incomplete", f"the client reported a prefetch problem: {text}", where))
         return
     found.append(Found(model, where))
+
+
+def _bundle(data: dict[str, Any], where: str, found: list[Found], issues: list[Issue]) -> None:
+    """A Bundle's entries, each gathered by _one; `entry` and `link` must be lists (absent or null: none)."""
+    entries, links = data.get("entry") or [], data.get("link") or []
+    for name, value in (("entry", entries), ("link", links)):
+        if not isinstance(value, list):
+            got = type(value).__name__
+            issues.append(Issue("error", "structure", f"Bundle.{name} must be a list, got {got}", f"{where}.{name}"))
+            return
+    if any(isinstance(link, dict) and link.get("relation") == "next" for link in links):
+        issues.append(
+            Issue(
+                "warning",
+                "incomplete",
+                "only the first page of a paginated result was sent; the "
+                "service does not fetch the next page from the FHIR server",
+                where,
+            )
+        )
+    for index, item in enumerate(entries):
+        if not isinstance(item, dict) or "resource" not in item:
+            issues.append(Issue("warning", "structure", "bundle entry without a resource", f"{where}.entry[{index}]"))
+            continue
+        _one(item["resource"], f"{where}.entry[{index}].resource", found, issues)
 
 
 def collect(document: Any) -> tuple[list[Found], list[Issue]]:
