@@ -47,11 +47,16 @@ class EngineUnavailable(KineticChainError):
 
     def __init__(self, reason: str) -> None:
         self.reason = reason
+        # --no-cache-dir: pip keeps the wheel it built from source and reuses it, flag or not, so without it the
+        # advice would reinstall the same unloadable build.
         if "PyEval_CallObject" in reason:
             self.suggestion = (
                 f"on Python 3.13 build it with {self.PYTHON_313_FLAG}: {self.PYTHON_313_FLAG} pip install"
-                " --force-reinstall --no-deps --no-binary durable-rules durable-rules==2.0.28"
+                " --force-reinstall --no-deps --no-cache-dir --no-binary durable-rules durable-rules==2.0.28"
             )
         else:
-            self.suggestion = "reinstall durable-rules (it builds from source: it needs gcc and the Python headers)"
+            self.suggestion = (
+                "reinstall durable-rules: pip install --force-reinstall --no-deps --no-cache-dir durable-rules==2.0.28"
+                " (it builds from source: it needs gcc and the Python headers)"
+            )
         super().__init__(f"durable-rules' C engine cannot be loaded ({reason}); {self.suggestion}")

@@ -144,6 +144,7 @@ def test_a_rule_engine_that_cannot_be_loaded_is_one_line_with_the_fix_and_exit_2
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     assert "durable-rules' C engine cannot be loaded" in done.stderr and "undefined symbol" in done.stderr
     assert "CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject pip install" in done.stderr
+    assert "--no-cache-dir" in done.stderr  # else pip reinstalls the unloadable wheel it built before
     assert done.stdout == ""
 
 
@@ -151,6 +152,7 @@ def test_any_other_reason_the_rule_engine_cannot_be_loaded_says_to_reinstall_it(
     done = console(["assess", EXAMPLE], before="sys.modules['durable_rules_engine'] = None")
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     assert "cannot be loaded" in done.stderr and "reinstall durable-rules" in done.stderr
+    assert "--no-cache-dir" in done.stderr
 
 
 def test_the_library_raises_engine_unavailable_naming_the_reason() -> None:
