@@ -9,7 +9,8 @@ even when PYTHONDONTWRITEBYTECODE is set here, so the timed runs do not compile 
 first run also fills the rule-base cache (engine.knowledge.cache), so the timed `assess` runs find it warm, as
 every run after the first does; the same runs with KINETIC_CHAIN_NO_CACHE=1 follow for comparison. Before them, a
 process that only imports the libraries `assess` is built on is timed the same way: the least any `assess` on them
-can take on this machine. With --importtime, also prints the ten slowest imports of each command (python -X
+can take on this machine, and beside it the same process without pydantic (what the validation library costs at
+start). With --importtime, also prints the ten slowest imports of each command (python -X
 importtime, cumulative), the place to look when a target is missed. Wall times depend on the machine's load:
 compare medians taken side by side, never across machines.
 """
@@ -35,6 +36,8 @@ LIBRARIES = (
     "Case(case_id='x')\n"
     "sys.stdout.flush(); os._exit(0)\n"
 )
+#: The same without the validation library: the difference is what pydantic alone costs at start.
+WITHOUT_VALIDATION = "import os, sys, click, orjson, yaml, durable_rules_engine\nsys.stdout.flush(); os._exit(0)\n"
 ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 
 
@@ -71,10 +74,18 @@ def main(argv: list[str] | None = None) -> int:
     commands = {"--help": ["--help"], "assess": ["assess", args.case]}
     bare = [_python("pass") for _ in range(max(3, args.runs // 3))]
     print(f"python itself (python -c pass): median {statistics.median(bare):.3f} s")
-    floor = sorted(_python(LIBRARIES) for _ in range(args.runs))
+    floor, unvalidated = [], []
+    for _ in range(args.runs):  # interleaved, so that both see the same load
+        floor.append(_python(LIBRARIES))
+        unvalidated.append(_python(WITHOUT_VALIDATION))
+    floor.sort()
     print(
         f"the libraries alone (click, pydantic with one model, orjson, PyYAML, durable-rules' C core): median"
         f" {statistics.median(floor):.3f} s (min {floor[0]:.3f}): no `assess` built on them is faster here"
+    )
+    print(
+        f"  the same without pydantic: median {statistics.median(unvalidated):.3f} s"
+        f" (min {min(unvalidated):.3f}); the difference is what the validation library costs at start"
     )
     missed = 0
     for name, command in commands.items():
