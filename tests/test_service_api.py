@@ -112,33 +112,33 @@ ENDPOINTS = [
 ]
 
 
+FUZZED_HOOK = "hook-patient-view-red-flag-achilles-rupture.fhir.json"
+
+
+def _points(node, path=()):
+    """Every place in a JSON document, as a path of keys and list indexes."""
+    yield path
+    children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, child in children:
+        yield from _points(child, (*path, key))
+
+
 def _mutated_hook_call(data):
-    call = hook_call("hook-patient-view-red-flag-achilles-rupture.fhir.json")
+    """The example hook call with one place (any key or list item, down to a coding inside a prefetch entry)
+    replaced by a random JSON value."""
+    call = hook_call(FUZZED_HOOK)
     path, value = data
     target = call
     for key in path[:-1]:
-        target = target.get(key) if isinstance(target, dict) else None
-        if not isinstance(target, dict):
-            return call
+        target = target[key]
     target[path[-1]] = value
     return call
 
 
+#: A Bundle whose entry was a number once gave a 500 (a TypeError in the prefetch reader); mutating every place
+#: of the call, not a chosen few, is what finds such a case.
 HOOK_PATHS = st.sampled_from(
-    [
-        ("hook",),
-        ("hookInstance",),
-        ("context",),
-        ("context", "patientId"),
-        ("prefetch",),
-        ("prefetch", "patient"),
-        ("prefetch", "observations"),
-        ("prefetch", "conditions"),
-        ("prefetch", "patient", "birthDate"),
-        ("prefetch", "patient", "gender"),
-        ("prefetch", "observations", "entry"),
-        ("fhirAuthorization",),
-    ]
+    [path for path in _points(hook_call(FUZZED_HOOK)) if path] + [("fhirAuthorization",), ("prefetch", "encounter")]
 )
 
 
