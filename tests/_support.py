@@ -7,6 +7,7 @@ fixtures other people add.
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
@@ -153,3 +154,27 @@ def case_strategy() -> st.SearchStrategy[dict[str, Any]]:
 
 def sides_of(side: str) -> tuple[str, ...]:
     return ("left", "right") if side == "both" else (side,)
+
+
+#: Any JSON value, nested a little: what a hostile or broken client may put anywhere.
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=5),
+    max_leaves=20,
+)
+
+
+def json_points(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every place in a JSON document below its root, as a path of keys and list indexes."""
+    children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    return [point for key, child in children for point in [(*path, key), *json_points(child, (*path, key))]]
+
+
+def mutated(document: Any, path: tuple[Any, ...], value: Any) -> Any:
+    """A copy of a JSON document with the value at `path` replaced (or added, for a new key at the end)."""
+    document = copy.deepcopy(document)
+    target = document
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    return document

@@ -8,7 +8,7 @@ import json
 import pytest
 from _cases_v2 import v2_cases
 from _service import hook_call, module_server
-from _support import EXAMPLES
+from _support import EXAMPLES, JSON_VALUES, json_points, mutated
 from click.testing import CliRunner
 from fhir.resources.R4B import get_fhir_model_class
 from hypothesis import HealthCheck, given, settings
@@ -98,11 +98,6 @@ def test_unknown_paths_and_methods_answer_json(client):
     assert client.get("/assess").status_code == 405
 
 
-JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=5),
-    max_leaves=20,
-)
 ENDPOINTS = [
     "/assess",
     "/compare",
@@ -115,31 +110,16 @@ ENDPOINTS = [
 FUZZED_HOOK = "hook-patient-view-red-flag-achilles-rupture.fhir.json"
 
 
-def _points(node, path=()):
-    """Every place in a JSON document, as a path of keys and list indexes."""
-    yield path
-    children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
-    for key, child in children:
-        yield from _points(child, (*path, key))
-
-
 def _mutated_hook_call(data):
     """The example hook call with one place (any key or list item, down to a coding inside a prefetch entry)
     replaced by a random JSON value."""
-    call = hook_call(FUZZED_HOOK)
     path, value = data
-    target = call
-    for key in path[:-1]:
-        target = target[key]
-    target[path[-1]] = value
-    return call
+    return mutated(hook_call(FUZZED_HOOK), path, value)
 
 
 #: A Bundle whose entry was a number once gave a 500 (a TypeError in the prefetch reader); mutating every place
 #: of the call, not a chosen few, is what finds such a case.
-HOOK_PATHS = st.sampled_from(
-    [path for path in _points(hook_call(FUZZED_HOOK)) if path] + [("fhirAuthorization",), ("prefetch", "encounter")]
-)
+HOOK_PATHS = st.sampled_from([*json_points(hook_call(FUZZED_HOOK)), ("fhirAuthorization",), ("prefetch", "encounter")])
 
 
 @settings(
