@@ -33,6 +33,10 @@ def _one(data: Any, where: str, found: list[Found], issues: list[Issue]) -> None
     if kind == "Bundle":
         _bundle(data, where, found, issues)
         return
+    if (null := _null_member(data)) is not None:
+        message = f"not a valid FHIR R4 {kind}: {null} is null; FHIR JSON leaves an element out instead"
+        issues.append(Issue("error", "structure", message, where))
+        return
     try:
         model = resource(data)
     except KeyError:
@@ -48,6 +52,24 @@ def _one(data: Any, where: str, found: list[Found], issues: list[Issue]) -> None
             issues.append(Issue("warning", "incomplete", f"the client reported a prefetch problem: {text}", where))
         return
     found.append(Found(model, where))
+
+
+def _null_member(data: Any, path: str = "") -> str | None:
+    """The first element whose value is null (FHIR JSON has no nulls but inside arrays of primitives, which stay
+    aligned with their extensions): fhir.resources accepts `"code": null` for a required element, and the reader
+    would then find no code where FHIR promises one."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            where = f"{path}.{key}" if path else str(key)
+            if value is None:
+                return where
+            if (found := _null_member(value, where)) is not None:
+                return found
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            if (found := _null_member(value, f"{path}[{index}]")) is not None:
+                return found
+    return None
 
 
 def _bundle(data: dict[str, Any], where: str, found: list[Found], issues: list[Issue]) -> None:
