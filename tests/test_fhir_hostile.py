@@ -89,3 +89,16 @@ def test_any_one_broken_element_is_reported_never_an_error_of_the_engine(point, 
     except CaseError as error:  # a value the contract refuses (e.g. -1 km a week): the service's 422, naming it
         assert error.field, error
 
+
+def test_the_volume_4_weeks_ago_is_left_out_with_an_issue_when_todays_could_not_be_read():
+    """Found by the property above: the call was refused (422) for 'weekly_km_before needs weekly_km', which hid
+    both the real problem (an unreadable Observation) and every card, red-flag referrals included."""
+    request = load_example("hook-patient-view-screen-first-calf-pain-after-flight.fhir.json")
+    entries = request["prefetch"]["observations"]["entry"]
+    codes = [{c["code"] for c in e["resource"]["code"]["coding"]} for e in entries]
+    today = next(i for i, found in enumerate(codes) if "weekly-running-km" in found)
+    assert "weekly_km_before" in _mapped(request).case["patient"]
+    mapped = _mapped(mutated(request, ("prefetch", "observations", "entry", today, "resource", "status"), None))
+    assert "weekly_km" not in mapped.case["patient"] and "weekly_km_before" not in mapped.case["patient"]
+    assert _issues(mapped, "weekly_km_before is left out: it is read against weekly_km") == [("warning", None)]
+    assert ENGINE.assess(mapped.case).status  # the rest is assessed

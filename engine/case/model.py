@@ -32,6 +32,8 @@ STRICT = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 #: extensions are the integrating software's own data: echoed, never read, and kept small.
 MAX_EXTENSIONS_BYTES = 16 * 1024
 SEXES = {"female": "female", "male": "male", "other": "other", "unknown": "unknown"}
+#: A patient field that means nothing without another: the volume 4 weeks ago is read against today's.
+PATIENT_NEEDS = {"weekly_km_before": "weekly_km"}
 
 
 def _field(annotation: Any, description: str, required: bool = False) -> tuple[Any, Any]:
@@ -57,15 +59,15 @@ def _patient(vocabulary: Vocabulary) -> type[BaseModel]:
     fields = {name: _field(_number(spec), spec.label) for name, spec in vocabulary.patient.items()}
     fields["sex"] = _field(Word(SEXES, "sex"), "sex: female, male, other or unknown")
 
+    ((dependent, needed),) = PATIENT_NEEDS.items()  # the one such pair
+
     def needs_current(cls: Any, value: Any, info: ValidationInfo) -> Any:
-        if info.data.get("weekly_km") is None:
-            raise PydanticCustomError("load", "weekly_km_before needs weekly_km (the current weekly volume) too", {})
+        if info.data.get(needed) is None:
+            raise PydanticCustomError("load", f"{dependent} needs {needed} (the current weekly volume) too", {})
         return value
 
-    validators = (
-        {"needs_current": field_validator("weekly_km_before")(needs_current)} if "weekly_km_before" in fields else {}
-    )
-    config = ConfigDict(**STRICT, json_schema_extra={"dependentRequired": {"weekly_km_before": ["weekly_km"]}})
+    validators = {"needs_current": field_validator(dependent)(needs_current)} if dependent in fields else {}
+    config = ConfigDict(**STRICT, json_schema_extra={"dependentRequired": {dependent: [needed]}})
     return create_model("Patient", __config__=config, __validators__=validators, **fields)
 
 

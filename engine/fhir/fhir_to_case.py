@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.case.model import PATIENT_NEEDS
 from engine.fhir._codes import (
     CASE_ID_SYSTEM,
     extension_url,
@@ -185,6 +186,11 @@ class _Mapper:
                 )
             )
         info.update(reader.patient_fields)
+        for dependent, needed in PATIENT_NEEDS.items():
+            if dependent in info and needed not in info:  # e.g. today's volume was in an Observation left out
+                del info[dependent]
+                text = f"{dependent} is left out: it is read against {needed}, which the data does not give"
+                self.issues.append(Issue("warning", "incomplete", text))
         return info
 
     def _extensions(self, patient: Found) -> None:
