@@ -189,6 +189,22 @@ def test_bad_hook_requests_are_refused_with_an_operation_outcome(client, change,
         assert any("could not be used" in c["summary"] and "gender" in c["detail"] for c in cards)
 
 
+def test_data_that_maps_to_an_invalid_case_gives_422_naming_it_and_what_else_was_not_used(client):
+    call = hook_call(SCREEN_FIRST)
+    entries = call["prefetch"]["observations"]["entry"]
+    codes = [{c["code"] for c in e["resource"]["code"]["coding"]} for e in entries]
+    today = next(i for i, found in enumerate(codes) if "weekly-running-km" in found)
+    entries[today]["resource"]["valueQuantity"]["value"] = -1
+    other = next(i for i in range(len(entries)) if i != today)
+    entries[other]["resource"]["code"] = None
+    response = client.post(PATIENT_VIEW, json=call)
+    assert response.status_code == 422, response.text
+    issues = [(i["severity"], i.get("expression", [None])[0], i["diagnostics"]) for i in response.json()["issue"]]
+    assert issues[0][:2] == ("error", "patient.weekly_km") and "got -1" in issues[0][2]
+    where = f"prefetch.observations.entry[{other}].resource"
+    assert ("error", where) in [issue[:2] for issue in issues[1:]]  # the mapping's own issue is not lost
+
+
 def test_unknown_service_and_non_json_bodies(client):
     assert client.post("/cds-services/nope", json=hook_call(RED_FLAG)).status_code == 404
     response = client.post(PATIENT_VIEW, content=b"{not json", headers={"content-type": "application/json"})

@@ -127,7 +127,7 @@ def _run_hook(service_state: ServiceState, service: dict[str, Any], call: HookRe
     try:
         case = validate_case(engine.case_model, case_data, f"prefetch ({service['hook']})")
     except CaseError as error:
-        raise Problem(422, "the prefetched data maps to an invalid case", error.problems) from None
+        raise Problem(422, "the prefetched data maps to an invalid case", error.problems, noted=issues) from None
     assessment, output, text = service_state.assess(case)
     record = new_record(case, assessment, "cds-hooks", call.hookInstance, service["id"], output, text)
     report_url = service_state.url(f"/reports/{quote(call.hookInstance, safe='')}?token={record['report_token']}")

@@ -27,11 +27,14 @@ class Problem(Exception):
         problems: list[tuple[str | None, str]] = (),
         headers: dict[str, str] | None = None,
         issue_code: str = "invalid",
+        noted: list[Issue] = (),
     ) -> None:
         super().__init__(message)
         self.status, self.message, self.problems = status, message, list(problems)
         self.headers = headers or {}
         self.issue_code = issue_code
+        #: what else was found on the way (e.g. the FHIR data the mapping could not use), after the problems
+        self.noted = list(noted)
 
     @classmethod
     def from_case_error(cls, error: CaseError) -> Problem:
@@ -42,13 +45,11 @@ class Problem(Exception):
         return self
 
     def issues(self) -> list[Issue]:
-        if self.problems:
-            return (
-                case_error_issues(self.problems)
-                if self.issue_code == "invalid"
-                else [Issue("error", self.issue_code, message, field) for field, message in self.problems]
-            )
-        return [Issue("error", self.issue_code, self.message)]
+        if not self.problems:
+            return [Issue("error", self.issue_code, self.message), *self.noted]
+        if self.issue_code == "invalid":
+            return [*case_error_issues(self.problems), *self.noted]
+        return [*(Issue("error", self.issue_code, message, field) for field, message in self.problems), *self.noted]
 
     def response(self, fhir: bool) -> Response:
         if fhir:
