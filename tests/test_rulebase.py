@@ -155,6 +155,25 @@ def test_unknown_conclusion_word(rules_copy: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("file", "rule_id", "change"),
+    [
+        ("10-findings.yaml", "finding.limited_dorsiflexion.lunge_distance", {"side": "other"}),
+        ("10-findings.yaml", "finding.limited_dorsiflexion.lunge_distance", {"absent": True}),
+        ("60-safety.yaml", "safety.warn.soft_tissue_bleeding", None),  # its recommendation condition removed
+    ],
+    ids=["only on the other side", "only absent", "only patient conditions"],
+)
+def test_a_rule_with_no_condition_on_its_own_limb_is_named_not_a_crash(rules_copy, file, rule_id, change) -> None:
+    """Found by changing rule files at random: the load check said so, then compiled the rule anyway to measure
+    it for durable-rules, which needs that condition (StopIteration, a traceback from `rules validate`)."""
+    if change is None:
+        edit(rules_copy, file, lambda d: rule(d, rule_id)["when"].pop(0))
+    else:
+        edit(rules_copy, file, lambda d: rule(d, rule_id)["when"][0].update(**change))
+    assert_named(problems_of(rules_copy), file, rule_id, "needs at least one condition on a limb")
+
+
 @pytest.mark.parametrize("field", ["source", "grade", "rationale"])
 def test_missing_evidence_field(rules_copy: Path, field: str) -> None:
     edit(rules_copy, "40-interventions.yaml", lambda d: rule(d, "recommendation.calf_raises.prevent_calf").pop(field))

@@ -101,7 +101,7 @@ def _shape_problems(rulebase: RuleBase, rule: Rule, derived: set[tuple[str, str 
             f"has {rule_weight(rule)} tests on one kind (alternative names times families); durable-rules "
             f"takes at most {KIND_BUDGET}: split it into several rules"
         )
-    elif (limit := ruleset_problem(rule)) is not None:
+    elif anchors and (limit := ruleset_problem(rule)) is not None:  # without an anchor it cannot be compiled
         problems.append(f"durable-rules cannot run it even alone: {limit}; split it into several rules")
     return problems
 
