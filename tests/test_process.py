@@ -62,7 +62,9 @@ def test_every_exit_code_and_message_survive_the_quick_ending(args: list[str], c
 
 
 def test_with_a_thread_still_running_the_interpreter_ends_as_usual() -> None:
-    worker = "import threading, time; threading.Thread(target=time.sleep, args=(0.5,)).start()"
+    # A thread that lives exactly as long as the main thread, however slow the machine (a 0.5 s sleep ended
+    # before a slow assessment did, and the process then ended the quick way, as it should).
+    worker = "import threading; threading.Thread(target=threading.main_thread().join).start()"
     done = console(["assess", EXAMPLE], before=worker)
     assert done.returncode == 0 and TEARDOWN in done.stderr
     assert done.stdout == render(engine.Engine().assess(EXAMPLE), "text")
