@@ -64,6 +64,7 @@ def test_an_unsigned_request_gets_401(server):
         lambda url: EHR.token(url.replace("patient-view", "encounter-start")),
         lambda url: EHR.token(url, lifetime=-120),
         lambda url: EHR.token(url, lifetime=7200),
+        lambda url: EHR.token(url, lifetime=10**400),  # was an OverflowError, so a 500 (exp minus a float)
         lambda url: jwt.encode(
             {"iss": EHR.iss, "aud": url, "exp": int(time.time()) + 60, "iat": int(time.time()), "jti": "h"},
             "a-shared-secret-of-32-bytes-or-more!",
@@ -88,6 +89,7 @@ def test_an_unsigned_request_gets_401(server):
         "wrong-audience",
         "expired",
         "too-long-lived",
+        "exp-beyond-a-float",
         "symmetric-hs256",
         "alg-none",
         "unknown-issuer",

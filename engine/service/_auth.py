@@ -124,7 +124,7 @@ class Authenticator:
             raise AuthError(f"token audience is not {audience}") from None
         except jwt.PyJWTError as error:
             raise AuthError(f"invalid token: {error}") from None
-        if claims["exp"] - time.time() > MAX_LIFETIME:
+        if claims["exp"] > time.time() + MAX_LIFETIME:  # compared, not subtracted: an exp of 10**400 is an int
             raise AuthError(f"token lifetime is over {MAX_LIFETIME} s")
         if not isinstance(claims["jti"], str) or not claims["jti"]:
             raise AuthError("jti must be a non-empty string")
