@@ -7,6 +7,7 @@ import contextlib
 import hashlib
 import json
 import shutil
+from urllib.parse import quote
 
 import pytest
 from _service import Server, hook_call
@@ -64,6 +65,18 @@ def test_every_assessment_served_is_one_record_with_hashes_and_ids(served):
     assert hook["source"] == "cds-hooks" and hook["service_id"] == "kinetic-chain-patient-view"
     assert hook["referral_ids"] == ["urgent_medical_referral:right"]
     assert {c["uuid"] for c in store.cards_for_record(hook["id"])} == {c["uuid"] for c in response.json()["cards"]}
+
+
+@pytest.mark.parametrize("key", ["²", "9" * 30, "1" * 5000, "a\x00b", "%00"])
+def test_a_record_key_no_record_can_have_is_a_404_not_a_500(served, key):
+    """Found by fuzzing: '²' passed str.isdigit and failed int(); 30 digits overflowed SQLite's integer."""
+    server, _ = served
+    with server.client() as http:
+        response = http.get(f"/audit/records/{quote(key, safe='')}")
+        assert response.status_code == 404, response.text
+        assert http.get(f"/audit/records?request_id={quote(key, safe='')}").json() == {"records": []}
+        assert http.get(f"/reports/{quote(key, safe='')}?token={quote(key, safe='')}").status_code == 404
+    assert Store(server.db).record("1") is not None  # a sequence number still finds its record
 
 
 def test_audit_list_show_and_verify_read_the_store(served):

@@ -117,3 +117,14 @@ def test_postgres_records_are_append_only_and_verify(replicas, postgres):
     result = CliRunner().invoke(main, ["audit", "verify", "--db", postgres.url, "--limit", "20"])
     assert result.exit_code == 0, result.output
     assert result.stdout.count(": ok") == 20
+
+
+def test_a_key_with_a_nul_character_finds_nothing_on_postgres(replicas, postgres):
+    """PostgreSQL refuses NUL in a query string: `/audit/records?request_id=%00` and `/reports/%00` were 500s."""
+    store = Store(postgres.url)
+    assert store.records(request_id="a\x00b") == [] and store.record("a\x00b") is None and store.card("\x00") is None
+    server = replicas[0]
+    with server.client() as http:
+        listed = http.get("/audit/records?request_id=%00", headers=auth(server, "/audit/records"))
+        assert listed.status_code == 200 and listed.json() == {"records": []}
+        assert http.get("/reports/%00?token=%00").status_code == 404

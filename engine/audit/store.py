@@ -25,6 +25,8 @@ DEFAULT_DB = "kinetic-chain.sqlite3"
 CHECKPOINT_EVERY = 0.25
 #: WAL pages after which a writer checkpoints itself even so (SQLite's default is 1000, ~100 audit records)
 CHECKPOINT_FALLBACK_PAGES = 20000
+#: a sequence number has at most this many digits (a 64-bit integer: what SQLite and PostgreSQL store)
+MAX_SEQ_DIGITS = 18
 
 log = logging.getLogger("kinetic_chain.audit")
 _INSERT_RECORD, _INSERT_CARDS = insert(audit_records), insert(cards)
@@ -180,6 +182,8 @@ class Store:
     # -- reading ------------------------------------------------------------------------------------------------
 
     def records(self, limit: int = 50, offset: int = 0, request_id: str | None = None) -> list[dict[str, Any]]:
+        if request_id and not _findable(request_id):
+            return []
         query = select(audit_records).order_by(audit_records.c.seq.desc()).limit(limit).offset(offset)
         if request_id:
             query = query.where(audit_records.c.request_id == request_id)
@@ -191,9 +195,13 @@ class Store:
             return conn.execute(select(func.count()).select_from(audit_records)).scalar_one()
 
     def record(self, record_id: str) -> dict[str, Any] | None:
-        """A record by its id, or by its sequence number."""
-        column = audit_records.c.seq if record_id.isdigit() else audit_records.c.id
-        key: Any = int(record_id) if record_id.isdigit() else record_id
+        """A record by its id, or by its sequence number (ASCII digits: str.isdigit also takes '²', which int()
+        refuses, and a number beyond 64 bits is no sequence number a database holds)."""
+        if not _findable(record_id):
+            return None
+        is_seq = record_id.isascii() and record_id.isdigit() and len(record_id) <= MAX_SEQ_DIGITS
+        column = audit_records.c.seq if is_seq else audit_records.c.id
+        key: Any = int(record_id) if is_seq else record_id
         with self.engine.connect() as conn:
             row = conn.execute(select(audit_records).where(column == key)).mappings().first()
         return self._row(row) if row else None
@@ -203,6 +211,8 @@ class Store:
         return found[0] if found else None
 
     def card(self, uuid: str) -> dict[str, Any] | None:
+        if not _findable(uuid):
+            return None
         with self.engine.connect() as conn:
             row = conn.execute(select(cards).where(cards.c.uuid == uuid)).mappings().first()
         return {**row, "suggestion_uuids": json.loads(row["suggestion_uuids"])} if row else None
@@ -224,3 +234,9 @@ class Store:
         for key in ("referral_ids", "recommendation_ids"):
             out[key] = json.loads(out[key])
         return out
+
+
+def _findable(key: str) -> bool:
+    """Whether a key from a request can name a stored row: none holds a NUL character, and PostgreSQL refuses
+    one in a query (a 500 for `/audit/records?request_id=%00` before), so such a key finds nothing."""
+    return "\x00" not in key
