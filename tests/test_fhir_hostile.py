@@ -62,6 +62,26 @@ def test_a_resource_with_a_null_element_is_an_issue_naming_it_and_is_not_read(pa
     assert mapped.case != _mapped(bundle).case  # what that Observation said is not in the case
 
 
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        (("code", "coding", 0, "code"), "code.coding[0].code holds a control character"),
+        (("code", "text"), "code.text holds a control character"),
+        (("code", "bad\x00key"), "code has a key with a control character"),
+    ],
+)
+def test_a_control_character_in_a_resource_is_an_issue_that_does_not_echo_it(path, message):
+    """FHIR strings exclude control characters but tab and line ends; one was echoed into a card's text, which a
+    PostgreSQL audit store cannot hold (a 500)."""
+    bundle = load_example(RAYNAUDS)
+    index = next(i for i, e in enumerate(bundle["entry"]) if e["resource"]["resourceType"] == "Observation")
+    mapped = _mapped(mutated(bundle, ("entry", index, "resource", *path), "zz\x00\x07"))
+    assert _issues(mapped, message) == [("error", f"Bundle.entry[{index}].resource")]
+    assert not any("\x00" in issue.diagnostics or "\x07" in issue.diagnostics for issue in mapped.issues)
+    tabbed = _mapped(mutated(bundle, ("entry", index, "resource", "code", "text"), "line one\n\tline two"))
+    assert not _issues(tabbed, "control character")  # tab and line ends are FHIR string characters
+
+
 def test_the_cli_reports_a_null_element_on_stderr_without_a_traceback(tmp_path):
     bundle = load_example(RAYNAUDS)
     index = next(i for i, e in enumerate(bundle["entry"]) if e["resource"]["resourceType"] == "Observation")

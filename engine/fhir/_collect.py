@@ -30,12 +30,14 @@ def _one(data: Any, where: str, found: list[Found], issues: list[Issue]) -> None
         issues.append(Issue("error", "structure", "expected a FHIR resource (an object with resourceType)", where))
         return
     kind = data["resourceType"]
+    if _has_control(kind):
+        issues.append(Issue("error", "structure", "resourceType holds a control character", where))
+        return
     if kind == "Bundle":
         _bundle(data, where, found, issues)
         return
-    if (null := _null_member(data)) is not None:
-        message = f"not a valid FHIR R4 {kind}: {null} is null; FHIR JSON leaves an element out instead"
-        issues.append(Issue("error", "structure", message, where))
+    if (problem := _malformed(data)) is not None:
+        issues.append(Issue("error", "structure", f"not a valid FHIR R4 {kind}: {problem}", where))
         return
     try:
         model = resource(data)
@@ -54,22 +56,32 @@ def _one(data: Any, where: str, found: list[Found], issues: list[Issue]) -> None
     found.append(Found(model, where))
 
 
-def _null_member(data: Any, path: str = "") -> str | None:
-    """The first element whose value is null (FHIR JSON has no nulls but inside arrays of primitives, which stay
-    aligned with their extensions): fhir.resources accepts `"code": null` for a required element, and the reader
-    would then find no code where FHIR promises one."""
+def _malformed(data: Any, path: str = "") -> str | None:
+    """What makes a resource's JSON unusable before its model is built, or None: a null element (FHIR JSON has
+    none but inside arrays of primitives, kept aligned with their extensions; fhir.resources accepts `"code": null`
+    for a required element, and the reader then found no code where FHIR promises one), or a control character
+    in a string or key (FHIR strings exclude all but tab and line ends, and one would be echoed into a card and
+    an audit store that cannot hold it). The message names the element, never the bad text itself."""
     if isinstance(data, dict):
         for key, value in data.items():
+            if _has_control(key):
+                return f"{path or 'the resource'} has a key with a control character; FHIR strings exclude them"
             where = f"{path}.{key}" if path else str(key)
             if value is None:
-                return where
-            if (found := _null_member(value, where)) is not None:
+                return f"{where} is null; FHIR JSON leaves an element out instead"
+            if (found := _malformed(value, where)) is not None:
                 return found
     elif isinstance(data, list):
         for index, value in enumerate(data):
-            if (found := _null_member(value, f"{path}[{index}]")) is not None:
+            if (found := _malformed(value, f"{path}[{index}]")) is not None:
                 return found
+    elif isinstance(data, str) and _has_control(data):
+        return f"{path} holds a control character; FHIR strings exclude them"
     return None
+
+
+def _has_control(text: str) -> bool:
+    return any(ord(char) < 32 and char not in "\t\n\r" for char in text)
 
 
 def _bundle(data: dict[str, Any], where: str, found: list[Found], issues: list[Issue]) -> None:
