@@ -205,6 +205,19 @@ def test_data_that_maps_to_an_invalid_case_gives_422_naming_it_and_what_else_was
     assert ("error", where) in [issue[:2] for issue in issues[1:]]  # the mapping's own issue is not lost
 
 
+def test_a_nul_character_in_the_call_or_the_feedback_is_a_400_naming_the_field(client):
+    """No CDS Hooks or FHIR string holds one, and a PostgreSQL audit store cannot (they were 500s there)."""
+    call = hook_call(RED_FLAG)
+    call["hookInstance"] = "a\x00b"
+    refused = client.post(PATIENT_VIEW, json=call)
+    assert refused.status_code == 400 and "hookInstance" in refused.text and "NUL" in refused.text
+    card = cards_of(client.post(PATIENT_VIEW, json=hook_call(RED_FLAG)))[0]["uuid"]
+    comment = {"outcome": "overridden", "overrideReason": {"userComment": "a\x00b"}}
+    feedback = {"feedback": [{"card": card, "outcomeTimestamp": "2026-01-01T00:00:00Z", **comment}]}
+    refused = client.post(PATIENT_VIEW + "/feedback", json=feedback)
+    assert refused.status_code == 400 and "userComment" in refused.text and "NUL" in refused.text
+
+
 def test_unknown_service_and_non_json_bodies(client):
     assert client.post("/cds-services/nope", json=hook_call(RED_FLAG)).status_code == 404
     response = client.post(PATIENT_VIEW, content=b"{not json", headers={"content-type": "application/json"})

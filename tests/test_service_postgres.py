@@ -128,3 +128,17 @@ def test_a_key_with_a_nul_character_finds_nothing_on_postgres(replicas, postgres
         listed = http.get("/audit/records?request_id=%00", headers=auth(server, "/audit/records"))
         assert listed.status_code == 200 and listed.json() == {"records": []}
         assert http.get("/reports/%00?token=%00").status_code == 404
+
+
+def test_control_characters_from_the_ehr_never_reach_the_postgres_store(replicas):
+    """A code holding NUL was echoed into a card, a comment or a jti with one was written: each a 500 here."""
+    server = replicas[1]
+    call = hook_call(RED_FLAG)
+    observation = call["prefetch"]["observations"]["entry"][0]["resource"]
+    observation["code"]["coding"][0]["code"] = "zz\x00"
+    with server.client() as http:
+        served = http.post(PATIENT_VIEW, json=call, headers=auth(server, PATIENT_VIEW))
+        assert served.status_code == 200 and "control character" in served.text
+        token = EHR.token(server.url + PATIENT_VIEW, jti="j\x00")
+        refused = http.post(PATIENT_VIEW, json=hook_call(RED_FLAG), headers={"Authorization": f"Bearer {token}"})
+        assert refused.status_code == 401 and "NUL" in refused.text

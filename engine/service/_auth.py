@@ -126,8 +126,8 @@ class Authenticator:
             raise AuthError(f"invalid token: {error}") from None
         if claims["exp"] > time.time() + MAX_LIFETIME:  # compared, not subtracted: an exp of 10**400 is an int
             raise AuthError(f"token lifetime is over {MAX_LIFETIME} s")
-        if not isinstance(claims["jti"], str) or not claims["jti"]:
-            raise AuthError("jti must be a non-empty string")
+        if not isinstance(claims["jti"], str) or not claims["jti"] or "\x00" in claims["jti"]:
+            raise AuthError("jti must be a non-empty string without NUL characters")  # a database stores it
         self.checked += 1
         if self.forget_expired is not None and self.checked % PRUNE_EVERY == 0:
             self.forget_expired(int(time.time()))

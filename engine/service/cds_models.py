@@ -8,13 +8,26 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
-class _Open(BaseModel):
+class _Text(BaseModel):
+    """No text field holds a NUL character: no CDS Hooks or FHIR string may (FHIR strings exclude every control
+    character but tab and line ends), and PostgreSQL cannot store one (a feedback comment or a hookInstance
+    with one was a 500 on a PostgreSQL audit store)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain a NUL character")
+        return value
+
+
+class _Open(_Text):
     """Spec objects may carry `extension` and other fields a later version adds."""
 
     model_config = ConfigDict(extra="allow")
 
 
-class _Closed(BaseModel):
+class _Closed(_Text):
     model_config = ConfigDict(extra="forbid")
 
 
