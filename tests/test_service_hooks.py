@@ -4,6 +4,7 @@ shapes and every suggested resource against its fhir.resources model."""
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -216,6 +217,17 @@ def test_a_nul_character_in_the_call_or_the_feedback_is_a_400_naming_the_field(c
     feedback = {"feedback": [{"card": card, "outcomeTimestamp": "2026-01-01T00:00:00Z", **comment}]}
     refused = client.post(PATIENT_VIEW + "/feedback", json=feedback)
     assert refused.status_code == 400 and "userComment" in refused.text and "NUL" in refused.text
+
+
+@pytest.mark.parametrize("patient_id", ["RUN-0719\u0000", "RUN 0719", "RUN-0719/x"])
+def test_a_patient_id_that_is_no_fhir_id_is_a_400_even_where_the_prefetch_agrees(client, patient_id):
+    """With the same id in context and prefetch, a NUL in it was a 200 without the red-flag card: every resource
+    naming that patient was left out as invalid FHIR, so the referral had nothing to rest on."""
+    call = json.loads(json.dumps(hook_call(RED_FLAG)).replace('"RUN-0719"', json.dumps(patient_id)))
+    call = json.loads(json.dumps(call).replace("Patient/RUN-0719", "Patient/" + json.dumps(patient_id)[1:-1]))
+    response = client.post(PATIENT_VIEW, json=call)
+    assert response.status_code == 400, response.text
+    assert response.json()["issue"][0]["expression"] == ["context.patientId"]
 
 
 def test_unknown_service_and_non_json_bodies(client):

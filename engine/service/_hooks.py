@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import json
 import logging
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -79,6 +80,10 @@ def _service(request: Request) -> dict[str, Any]:
     return service
 
 
+#: A FHIR resource id (R4 `id` datatype); the hook's patientId and encounterId name resources by one.
+FHIR_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}\Z")
+
+
 def _check_call(service: dict[str, Any], call: HookRequest) -> str:
     if call.hook != service["hook"]:
         raise Problem(400, f"service {service['id']} answers the {service['hook']} hook, not {call.hook}")
@@ -89,6 +94,15 @@ def _check_call(service: dict[str, Any], call: HookRequest) -> str:
             "context lacks " + ", ".join(missing_context),
             [(f"context.{k}", "required by the hook") for k in missing_context],
             issue_code="required",
+        )
+    named = [k for k in ("patientId", "encounterId") if k in service["context"]]
+    not_ids = [k for k in named if not FHIR_ID.match(call.context[k])]
+    if not_ids:
+        raise Problem(
+            400,
+            "context " + ", ".join(not_ids) + " must be FHIR ids",
+            [(f"context.{k}", "expected a FHIR id: 1-64 letters, digits, '-' or '.'") for k in not_ids],
+            issue_code="value",
         )
     prefetch = call.prefetch or {}
     missing = [key for key in REQUIRED_PREFETCH if key not in prefetch]
