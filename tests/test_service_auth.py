@@ -123,6 +123,29 @@ def test_serve_refuses_a_bad_trusted_issuers_file(tmp_path):
     assert result.exit_code == 1 and "symmetric" in result.output
 
 
+@pytest.mark.parametrize(
+    ("content", "named"),
+    [
+        ('{"https://x": {"jwks": {"keys": [{"kty": "EC", "crv": "P-384", "x": "abc", "y": "def"}]}}}', "https://x"),
+        ('{"https://x": {"jwks": {"keys": [{"kty": "RSA"}]}}}', "https://x"),
+        ('{"https://x": {"jwks": {"keys": "x"}}}', "a JWKS is a mapping"),
+        ('{"https://x": {"jwks": [1]}}', "a JWKS is a mapping"),
+        ('{"https://x": {"jwks_file": "absent.json"}}', "No such file"),
+        ("{: [", "not valid JSON or YAML (line 1"),
+        ("!!python/object:os.system {}", "not valid JSON or YAML"),
+    ],
+    ids=["bad-ec-key", "rsa-without-numbers", "keys-not-a-list", "jwks-a-list", "missing-file", "bad-yaml", "tag"],
+)
+def test_a_trusted_issuers_file_that_cannot_be_loaded_is_one_line_naming_why(tmp_path, content, named):
+    """Keys PyJWT could not load and JWKS of the wrong shape were tracebacks from `serve`."""
+    issuers = tmp_path / "issuers.json"
+    issuers.write_text(content)
+    result = CliRunner().invoke(main, ["serve", "--trusted-issuers", str(issuers), "--db", str(tmp_path / "s.db")])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.exception
+    assert str(issuers) in result.output and named in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
 def test_https_with_jwt_on_a_public_style_setup(tmp_path):
     cert, key = self_signed_certificate(tmp_path)
     issuers = tmp_path / "issuers.json"

@@ -48,35 +48,50 @@ def _read(base: Path, name: str) -> str:
     return (path if path.is_absolute() else base / path).read_text(encoding="utf-8")
 
 
-def _jwks_keys(jwks: dict[str, Any], issuer: str) -> dict[str, Any]:
+def _jwks_keys(jwks: Any) -> dict[str, Any]:
+    items = jwks.get("keys") if isinstance(jwks, dict) else None
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise ValueError('a JWKS is a mapping {"keys": [key, ...]}, each key a mapping')
     keys: dict[str, Any] = {}
-    for item in jwks.get("keys", []):
+    for item in items:
         if item.get("kty") == "oct":
-            raise ValueError(f"{issuer}: symmetric (oct) keys are not allowed")
+            raise ValueError("symmetric (oct) keys are not allowed")
         keys[item.get("kid")] = jwt.PyJWK(item).key
     if not keys:
-        raise ValueError(f"{issuer}: the JWKS holds no keys")
+        raise ValueError("the JWKS holds no keys")
     return keys
 
 
+def _issuer_keys(base: Path, spec: Any) -> dict[str, Any]:
+    if not isinstance(spec, dict):
+        raise ValueError("expected jwks, jwks_file, pem or pem_file")
+    if "jwks" in spec or "jwks_file" in spec:
+        return _jwks_keys(spec.get("jwks") or json.loads(_read(base, spec["jwks_file"])))
+    if "pem" in spec or "pem_file" in spec:
+        pem = spec.get("pem") or _read(base, spec["pem_file"])
+        return {spec.get("kid"): load_pem_public_key(pem.encode("utf-8"))}
+    raise ValueError("expected jwks, jwks_file, pem or pem_file")
+
+
 def load_trusted_issuers(path: str | Path) -> dict[str, IssuerKeys]:
-    """Parse the trusted-issuers file; raises ValueError naming the issuer on any bad entry."""
+    """Parse the trusted-issuers file; raises ValueError naming the issuer on any bad entry (a key PyJWT or
+    cryptography cannot load, a JWKS of the wrong shape, a key file that cannot be read)."""
     file = Path(path)
-    data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        raise ValueError(f"not valid JSON or YAML{where}: {getattr(error, 'problem', None) or error}") from None
     if not isinstance(data, dict) or not data:
-        raise ValueError(f"{file}: expected a mapping issuer -> {{jwks|jwks_file|pem|pem_file}}")
+        raise ValueError("expected a mapping issuer -> {jwks|jwks_file|pem|pem_file}")
     out: dict[str, IssuerKeys] = {}
     for issuer, spec in data.items():
-        if not isinstance(spec, dict):
-            raise ValueError(f"{file}: {issuer}: expected jwks, jwks_file, pem or pem_file")
-        if "jwks" in spec or "jwks_file" in spec:
-            jwks = spec.get("jwks") or json.loads(_read(file.parent, spec["jwks_file"]))
-            keys = _jwks_keys(jwks, issuer)
-        elif "pem" in spec or "pem_file" in spec:
-            pem = spec.get("pem") or _read(file.parent, spec["pem_file"])
-            keys = {spec.get("kid"): load_pem_public_key(pem.encode("utf-8"))}
-        else:
-            raise ValueError(f"{file}: {issuer}: expected jwks, jwks_file, pem or pem_file")
+        try:
+            keys = _issuer_keys(file.parent, spec)
+        except (ValueError, TypeError, AttributeError, OSError, jwt.PyJWTError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            raise ValueError(f"{issuer}: {reason or type(error).__name__}") from None
         out[str(issuer)] = IssuerKeys(str(issuer), keys)
     return out
 
