@@ -37,6 +37,15 @@ class VisitMismatchError(KineticChainError):
         )
 
 
+class StoreError(KineticChainError):
+    """The audit store (--db) cannot be opened or used: the message names it and why, on one line (the CLI exits
+    with 4, as for any output it cannot write)."""
+
+    def __init__(self, db: str, reason: str) -> None:
+        self.db, self.reason = db, reason
+        super().__init__(f"{db}: cannot open or use the audit store: {reason}")
+
+
 class EngineUnavailable(KineticChainError):
     """durable-rules' C engine cannot be loaded in this Python (an installation problem, not an input one); the
     message gives the loader's reason and how to install it so that it loads."""

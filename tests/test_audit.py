@@ -120,6 +120,31 @@ def test_records_cannot_be_updated_or_deleted(served):
     assert store.count() == 3
 
 
+@pytest.mark.parametrize(
+    "db",
+    ["{tmp}/absent/folder/audit.sqlite3", "{tmp}/not-a-database.sqlite3", "{tmp}", "postgresql://kc@127.0.0.1:1/x",
+     "notascheme://x", "mysql://x"],
+    ids=["missing-folder", "not-a-database", "a-folder", "refused-connection", "unknown-scheme", "driver-missing"],
+)  # fmt: skip
+def test_an_audit_store_that_cannot_be_opened_is_one_line_and_exit_4(tmp_path, db):
+    """Every one was a traceback; `assess --audit` with the store unwritable printed its report and exited 0,
+    the record lost."""
+    db = db.format(tmp=tmp_path)
+    (tmp_path / "not-a-database.sqlite3").write_text("hello")
+    example = str(EXAMPLES / "runner-left-restriction.yaml")
+    for args in (
+        ["audit", "list", "--db", db],
+        ["audit", "show", "1", "--db", db],
+        ["audit", "verify", "--db", db],
+        ["assess", example, "--audit", "--db", db],
+        ["serve", "--port", "0", "--db", db],
+    ):
+        result = run(*args)
+        assert result.exit_code == 4 and isinstance(result.exception, SystemExit), (args, result.exception)
+        assert result.stdout == "" and result.stderr.strip().splitlines() == [result.stderr.strip()], args
+        assert result.stderr.startswith(f"{db}: cannot open or use the audit store: "), (args, result.stderr)
+
+
 def test_cli_assess_audit_is_off_by_default_and_writes_a_record_when_asked(tmp_path):
     db = tmp_path / "cli.sqlite3"
     case = str(EXAMPLES / "red-flag-ottawa-ankle.yaml")

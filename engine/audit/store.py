@@ -16,9 +16,10 @@ from typing import Any
 
 from sqlalchemy import create_engine, event, func, insert, select
 from sqlalchemy.engine import Engine as SqlEngine
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
 
 from engine.audit._schema import audit_records, cards, feedback, metadata, seen_tokens
+from engine.errors import StoreError
 
 DEFAULT_DB = "kinetic-chain.sqlite3"
 #: a background checkpoint every this many seconds (see Store.checkpoint_in_background)
@@ -86,8 +87,12 @@ class Store:
 
     def __init__(self, db: str | Path | None = None) -> None:
         self.url = database_url(db)
+        self._shown = str(db or DEFAULT_DB)
         sqlite = self.url.startswith("sqlite")  # a local file: no connection to go stale, nothing to ping
-        self.engine: SqlEngine = create_engine(self.url, pool_pre_ping=not sqlite, future=True)
+        try:
+            self.engine: SqlEngine = create_engine(self.url, pool_pre_ping=not sqlite, future=True)
+        except (ArgumentError, ImportError) as error:  # not a database URL, or its driver is not installed
+            raise unavailable(self._shown, error) from None
         # SQLite has one writer at a time, and a writer that finds the file locked sleeps in growing steps (up to
         # 100 ms): writers take turns on a lock file instead. PostgreSQL needs no such thing.
         self._write_lock: Any = contextlib.nullcontext()
@@ -108,10 +113,12 @@ class Store:
             try:
                 metadata.create_all(self.engine, checkfirst=True)
                 return
-            except (IntegrityError, ProgrammingError, OperationalError):
+            except (IntegrityError, ProgrammingError, OperationalError) as error:
                 if attempt == 4:
-                    raise
+                    raise unavailable(self._shown, error) from None
                 time.sleep(0.2 * (attempt + 1))
+            except SQLAlchemyError as error:  # e.g. a file that is not a database
+                raise unavailable(self._shown, error) from None
 
     def dispose(self) -> None:
         if self._checkpointer is not None:
@@ -240,3 +247,10 @@ def _findable(key: str) -> bool:
     """Whether a key from a request can name a stored row: none holds a NUL character, and PostgreSQL refuses
     one in a query (a 500 for `/audit/records?request_id=%00` before), so such a key finds nothing."""
     return "\x00" not in key
+
+
+def unavailable(db: str, error: Exception) -> StoreError:
+    """The StoreError for a database error, in the database's own words on one line (without SQLAlchemy's SQL
+    echo and help link)."""
+    text = str(getattr(error, "orig", None) or error).strip()
+    return StoreError(db, text.splitlines()[0] if text else type(error).__name__)

@@ -99,9 +99,12 @@ def fail(message: str) -> NoReturn:
 
 def refusal(error: Exception) -> CommandError:
     """The refusal for one of the engine's own errors (errors.KineticChainError): exit 2 for a rule engine that
-    cannot be loaded (an installation problem), exit 1 for everything else (an invalid input)."""
-    from engine.errors import EngineUnavailable
+    cannot be loaded (an installation problem), 4 for an audit store that cannot be opened or used (as for any
+    output), exit 1 for everything else (an invalid input)."""
+    from engine.errors import EngineUnavailable, StoreError
 
+    if isinstance(error, StoreError):
+        return OutputNotWritable(str(error))
     return NotAvailable(str(error)) if isinstance(error, EngineUnavailable) else InvalidInput(str(error))
 
 

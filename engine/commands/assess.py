@@ -10,7 +10,7 @@ import click
 
 from engine._atomic import atomic_write_text, check_folder_writable
 from engine.commands._support import EPILOG, CasesInvalid, NotFound, engine_of, reports_errors, warn
-from engine.errors import KineticChainError
+from engine.errors import KineticChainError, StoreError
 from engine.reports import ASSESSMENT_FORMATS, COMPARE_FORMATS, EXPLAIN_FORMATS
 
 
@@ -72,15 +72,19 @@ def assess(
     if output:
         check_output(output, cases)
     engine = engine_of(ctx)
+    if audit:  # a store that cannot take the records fails the command before anything is assessed (exit 4)
+        from engine.commands.service import audit_store, record_cli_assessment
+
+        audit_store(db)
     outcomes: list[tuple[str, Any]] = []
     for case in cases:
         try:
             valid = engine.load_case(case)
             outcomes.append((case, engine.assess(valid, explain=explain)))
             if audit:
-                from engine.commands.service import record_cli_assessment
-
                 record_cli_assessment(valid, outcomes[-1][1], db)
+        except StoreError:
+            raise  # never a case's problem: an assessment without its record is not a result (exit 4)
         except KineticChainError as error:
             warn(str(error))
             outcomes.append((case, error))

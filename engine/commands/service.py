@@ -43,6 +43,7 @@ def _is_loopback(host: str) -> bool:
     "--log-level", default="info", show_default=True, type=click.Choice(("debug", "info", "warning", "error"))
 )
 @click.pass_context
+@reports_errors
 def serve(
     ctx: click.Context,
     host: str,
@@ -163,7 +164,7 @@ def audit() -> None:
     """
 
 
-def _store(db: str) -> Any:
+def audit_store(db: str) -> Any:
     """The audit store at `db`, opened once per command and closed when the command ends: its connections
     closed, so that a SQLite file holds every record by itself, with no write-ahead log left beside it (the
     process may end without the interpreter's teardown: engine.commands._process)."""
@@ -183,6 +184,7 @@ def _store(db: str) -> Any:
 @click.option("--db", default="kinetic-chain.sqlite3", show_default=True, help=DB_HELP)
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100000))
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+@reports_errors
 def audit_list(db: str, limit: int, fmt: str) -> None:
     """The latest records, newest first (sequence number, id, time, source, status, case, rule base, output hash).
 
@@ -190,7 +192,7 @@ def audit_list(db: str, limit: int, fmt: str) -> None:
     Example:
       kinetic-chain audit list --db kinetic-chain.sqlite3 --limit 20
     """
-    rows = _store(db).records(limit=limit)
+    rows = audit_store(db).records(limit=limit)
     if fmt == "json":
         hidden = {"input_json", "output_json", "report_token"}
         click.echo(json.dumps([{k: v for k, v in r.items() if k not in hidden} for r in rows], indent=2))
@@ -205,6 +207,7 @@ def audit_list(db: str, limit: int, fmt: str) -> None:
 @audit.command("show", epilog=EPILOG)
 @click.argument("record_id")
 @click.option("--db", default="kinetic-chain.sqlite3", show_default=True, help=DB_HELP)
+@reports_errors
 def audit_show(record_id: str, db: str) -> None:
     """One record (by id or sequence number) with its input, cards and feedback, as JSON.
 
@@ -212,7 +215,7 @@ def audit_show(record_id: str, db: str) -> None:
     Example:
       kinetic-chain audit show 12
     """
-    store = _store(db)
+    store = audit_store(db)
     record = store.record(record_id)
     if record is None:
         fail(f"no audit record {record_id}")
@@ -228,6 +231,7 @@ def audit_show(record_id: str, db: str) -> None:
 @click.option("--db", default="kinetic-chain.sqlite3", show_default=True, help=DB_HELP)
 @click.option("--limit", default=1000, show_default=True, type=click.IntRange(1, 10**7), help="Records to check.")
 @click.pass_context
+@reports_errors
 def audit_verify(ctx: click.Context, record_ids: tuple[str, ...], db: str, limit: int) -> None:
     """Re-run stored inputs: does the engine still give the same output hash? Exit 1 if any record differs.
 
@@ -237,7 +241,7 @@ def audit_verify(ctx: click.Context, record_ids: tuple[str, ...], db: str, limit
     """
     from engine.audit.records import verify
 
-    store = _store(db)
+    store = audit_store(db)
     engine = engine_of(ctx)
     records = [store.record(i) for i in record_ids] if record_ids else store.records(limit=limit)
     missing = [i for i, r in zip(record_ids, records, strict=False) if r is None]
@@ -258,6 +262,12 @@ def audit_verify(ctx: click.Context, record_ids: tuple[str, ...], db: str, limit
 
 def record_cli_assessment(case: Any, assessment: Any, db: str) -> None:
     """`assess --audit`: the same record the service writes, with source 'cli'."""
-    from engine.audit.records import new_record
+    from sqlalchemy.exc import SQLAlchemyError
 
-    _store(db).add_record(new_record(case, assessment, "cli"))
+    from engine.audit.records import new_record
+    from engine.audit.store import unavailable
+
+    try:
+        audit_store(db).add_record(new_record(case, assessment, "cli"))
+    except SQLAlchemyError as error:  # the store went away after it was opened (a disk, a server)
+        raise unavailable(db, error) from None
