@@ -39,6 +39,7 @@ _LAZY = {
     "EngineUnavailable": "engine.errors",
     "KineticChainError": "engine.errors",
     "RuleBaseError": "engine.errors",
+    "StoreError": "engine.errors",
     "VisitMismatchError": "engine.errors",
     "assess": "engine.api",
     "compare": "engine.api",
@@ -65,6 +66,7 @@ __all__ = [
     "Referral",
     "Risk",
     "RuleBaseError",
+    "StoreError",
     "Threshold",
     "VisitMismatchError",
     "Withheld",
@@ -77,7 +79,14 @@ __all__ = [
 
 if TYPE_CHECKING:
     from engine.api import Engine, assess, compare, default_engine
-    from engine.errors import CaseError, EngineUnavailable, KineticChainError, RuleBaseError, VisitMismatchError
+    from engine.errors import (
+        CaseError,
+        EngineUnavailable,
+        KineticChainError,
+        RuleBaseError,
+        StoreError,
+        VisitMismatchError,
+    )
     from engine.reasoning.assessment import (
         Assessment,
         Blocked,
