@@ -230,6 +230,18 @@ def test_a_patient_id_that_is_no_fhir_id_is_a_400_even_where_the_prefetch_agrees
     assert response.json()["issue"][0]["expression"] == ["context.patientId"]
 
 
+def test_ehr_text_echoed_in_a_card_can_neither_run_nor_link(client):
+    """A code from the EHR is quoted in the card listing unusable data; card details are Markdown, which passes
+    raw HTML through: `<img src=x onerror=...>` reached the detail as HTML, `[x](javascript:...)` as a link."""
+    call = hook_call(RED_FLAG)
+    coding = call["prefetch"]["observations"]["entry"][0]["resource"]["code"]["coding"][0]
+    coding.update(system="[x](javascript:alert(1))", code="<img src=x onerror=alert(1)>")
+    cards = cards_of(client.post(PATIENT_VIEW, json=call))
+    (detail,) = [c["detail"] for c in cards if "could not be used" in c["summary"]]
+    assert "<img" not in detail and "&lt;img src=x onerror=alert(1)&gt;" in detail
+    assert "[x](" not in detail and "\\[x\\](javascript:alert(1))" in detail
+
+
 def test_unknown_service_and_non_json_bodies(client):
     assert client.post("/cds-services/nope", json=hook_call(RED_FLAG)).status_code == 404
     response = client.post(PATIENT_VIEW, content=b"{not json", headers={"content-type": "application/json"})

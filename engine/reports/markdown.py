@@ -6,6 +6,7 @@ case is HTML-escaped here (as the HTML report does): a `<script>` in a rule's so
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from engine.reasoning.assessment import Assessment, Item
@@ -17,6 +18,13 @@ from engine.reports.text import GRADES, URGENCY_TEXT, held_because, why_lines
 def _md(text: object) -> str:
     """Text safe in Markdown: raw HTML escaped, line breaks as spaces."""
     return escape(str(text), quote=False).replace("\r", " ").replace("\n", " ")
+
+
+def untrusted_markdown(text: object) -> str:
+    """Text from outside the engine (an EHR's codes, echoed in a card) in Markdown: raw HTML escaped as in _md,
+    and Markdown's own link, code and emphasis marks too, so it can neither run a script nor become a link (a
+    code `<img src=x onerror=...>` reached a card's detail as HTML)."""
+    return re.sub(r"([\\`*_\[\]])", r"\\\1", _md(text))
 
 
 def _cell(text: str) -> str:

@@ -12,6 +12,7 @@ from engine.fhir.assessment_to_fhir import care_plan, flag_labels, ordered_plan,
 from engine.fhir.outcome import Issue
 from engine.knowledge.vocabulary import Vocabulary
 from engine.reasoning.assessment import Assessment, Referral, Withheld
+from engine.reports.markdown import untrusted_markdown
 from engine.service.cds_models import Card
 
 OVERRIDE_SYSTEM = "https://kinetic-chain-cds.org/fhir/CodeSystem/override-reason"
@@ -278,7 +279,7 @@ def issues_card(ctx: CardContext) -> dict[str, Any] | None:
         return None
     lines = [
         "The engine did not use this EHR data; check it before relying on the advice:",
-        *[f"- {i.line()}" for i in shown],
+        *[f"- {untrusted_markdown(i.line())}" for i in shown],
     ]
     return _card(ctx, "warning", f"{len(shown)} item(s) of the EHR data could not be used", "\n".join(lines), None)
 
