@@ -32,8 +32,9 @@ STRICT = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 #: extensions are the integrating software's own data: echoed, never read, and kept small.
 MAX_EXTENSIONS_BYTES = 16 * 1024
 SEXES = {"female": "female", "male": "male", "other": "other", "unknown": "unknown"}
-#: A patient field that means nothing without another: the volume 4 weeks ago is read against today's.
-PATIENT_NEEDS = {"weekly_km_before": "weekly_km"}
+#: Patient fields that mean nothing without another (and what that other is): the volume 4 weeks ago is read
+#: against today's.
+PATIENT_NEEDS = {"weekly_km_before": ("weekly_km", "the current weekly volume")}
 
 
 def _field(annotation: Any, description: str, required: bool = False) -> tuple[Any, Any]:
@@ -59,16 +60,22 @@ def _patient(vocabulary: Vocabulary) -> type[BaseModel]:
     fields = {name: _field(_number(spec), spec.label) for name, spec in vocabulary.patient.items()}
     fields["sex"] = _field(Word(SEXES, "sex"), "sex: female, male, other or unknown")
 
-    ((dependent, needed),) = PATIENT_NEEDS.items()  # the one such pair
+    needs = {dependent: need for dependent, need in PATIENT_NEEDS.items() if dependent in fields}
+    validators = {f"needs_{dependent}": _needs(dependent, *need) for dependent, need in needs.items()}
+    required = {dependent: [needed] for dependent, (needed, _what) in needs.items()}
+    config = ConfigDict(**STRICT, json_schema_extra={"dependentRequired": required} if required else None)
+    return create_model("Patient", __config__=config, __validators__=validators, **fields)
 
-    def needs_current(cls: Any, value: Any, info: ValidationInfo) -> Any:
+
+def _needs(dependent: str, needed: str, what: str) -> Any:
+    """A validator refusing `dependent` without `needed` (PATIENT_NEEDS)."""
+
+    def check(cls: Any, value: Any, info: ValidationInfo) -> Any:
         if info.data.get(needed) is None:
-            raise PydanticCustomError("load", f"{dependent} needs {needed} (the current weekly volume) too", {})
+            raise PydanticCustomError("load", f"{dependent} needs {needed} ({what}) too", {})
         return value
 
-    validators = {"needs_current": field_validator(dependent)(needs_current)} if dependent in fields else {}
-    config = ConfigDict(**STRICT, json_schema_extra={"dependentRequired": {dependent: [needed]}})
-    return create_model("Patient", __config__=config, __validators__=validators, **fields)
+    return field_validator(dependent)(check)
 
 
 def _measurements(vocabulary: Vocabulary) -> type[BaseModel]:

@@ -186,7 +186,7 @@ class _Mapper:
                 )
             )
         info.update(reader.patient_fields)
-        for dependent, needed in PATIENT_NEEDS.items():
+        for dependent, (needed, _what) in PATIENT_NEEDS.items():
             if dependent in info and needed not in info:  # e.g. today's volume was in an Observation left out
                 del info[dependent]
                 text = f"{dependent} is left out: it is read against {needed}, which the data does not give"
