@@ -22,8 +22,12 @@ def stable_uuid(*parts: object) -> str:
     return str(uuid.uuid5(_NAMESPACE, "/".join(str(part) for part in parts)))
 
 
+#: The FHIR R4 `id` datatype: 1-64 letters, digits, '-' or '.'.
+FHIR_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}\Z")
+
+
 def fhir_id(text: str) -> str:
-    """A FHIR id ([A-Za-z0-9-.]{1,64}) for a case id, which may also hold '_'."""
+    """A FHIR id (FHIR_ID) for a case id, which may also hold '_'."""
     return re.sub(r"[^A-Za-z0-9.-]", "-", text)[:64] or "case"
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 import json
 import logging
-import re
 from typing import Any
 from urllib.parse import quote
 
@@ -20,6 +19,7 @@ from engine.audit.records import new_record
 from engine.audit.store import now_iso
 from engine.case.loader import MAX_CASE_BYTES, validate_case
 from engine.errors import CaseError
+from engine.fhir._build import FHIR_ID
 from engine.fhir.outcome import Issue
 from engine.service._cards import CardContext, build_cards
 from engine.service._http import Problem, json_response, model_problem, parse_json, read_body
@@ -80,10 +80,6 @@ def _service(request: Request) -> dict[str, Any]:
     return service
 
 
-#: A FHIR resource id (R4 `id` datatype); the hook's patientId and encounterId name resources by one.
-FHIR_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}\Z")
-
-
 def _check_call(service: dict[str, Any], call: HookRequest) -> str:
     if call.hook != service["hook"]:
         raise Problem(400, f"service {service['id']} answers the {service['hook']} hook, not {call.hook}")
@@ -95,7 +91,7 @@ def _check_call(service: dict[str, Any], call: HookRequest) -> str:
             [(f"context.{k}", "required by the hook") for k in missing_context],
             issue_code="required",
         )
-    named = [k for k in ("patientId", "encounterId") if k in service["context"]]
+    named = [k for k in ("patientId", "encounterId") if k in service["context"]]  # resources named by a FHIR id
     not_ids = [k for k in named if not FHIR_ID.match(call.context[k])]
     if not_ids:
         raise Problem(
