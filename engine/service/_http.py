@@ -46,10 +46,12 @@ class Problem(Exception):
 
     def issues(self) -> list[Issue]:
         if not self.problems:
-            return [Issue("error", self.issue_code, self.message), *self.noted]
-        if self.issue_code == "invalid":
-            return [*case_error_issues(self.problems), *self.noted]
-        return [*(Issue("error", self.issue_code, message, field) for field, message in self.problems), *self.noted]
+            refused = [Issue("error", self.issue_code, self.message)]
+        elif self.issue_code == "invalid":
+            refused = case_error_issues(self.problems)
+        else:
+            refused = [Issue("error", self.issue_code, message, field) for field, message in self.problems]
+        return [*refused, *self.noted]
 
     def response(self, fhir: bool) -> Response:
         if fhir:
