@@ -1,5 +1,5 @@
 """Records which rules each Gherkin scenario fires (build/scenario-rule-trace.json beside rules/, or the file
-$KINETIC_CHAIN_TRACE names).
+$KINETIC_CHAIN_TRACE names); and holds the one fixture several test modules share, `rules_copy`.
 
 `kinetic-chain rules coverage scenarios/` and `kinetic-chain rules show ID` read the trace, so the
 scenario suite can be grown where it is thin.
@@ -12,6 +12,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -61,3 +62,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         path = trace_path(bundled_rules_dir())  # where `rules show` and `rules coverage` look by default
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps({k: sorted(v) for k, v in sorted(_trace.items())}, indent=1), encoding="utf-8")
+
+
+@pytest.fixture
+def rules_copy(tmp_path: Path) -> Path:
+    """A copy of the bundled rule base, to change (the rule-base tests)."""
+    target = tmp_path / "rules"
+    shutil.copytree(bundled_rules_dir(), target)
+    return target
