@@ -17,6 +17,7 @@ from sqlalchemy import text
 
 from engine.audit import Store
 from engine.commands import main
+from engine.errors import StoreError
 
 RED_FLAG = "hook-patient-view-red-flag-achilles-rupture.fhir.json"
 
@@ -143,6 +144,24 @@ def test_an_audit_store_that_cannot_be_opened_is_one_line_and_exit_4(tmp_path, d
         assert result.exit_code == 4 and isinstance(result.exception, SystemExit), (args, result.exception)
         assert result.stdout == "" and result.stderr.strip().splitlines() == [result.stderr.strip()], args
         assert result.stderr.startswith(f"{db}: cannot open or use the audit store: "), (args, result.stderr)
+
+
+def test_a_write_the_store_cannot_take_is_a_store_error_naming_it_with_the_cause(tmp_path):
+    """A store that fails after it was opened (here its records table is gone) is the same named error as one
+    that cannot be opened, for the CLI and the service alike; the database's own error stays its cause."""
+    from engine.api import Engine
+    from engine.audit.records import new_record
+
+    engine = Engine()
+    case = engine.load_case(EXAMPLES / "runner-left-restriction.yaml")
+    store = Store(tmp_path / "a.sqlite3")
+    store.create_schema()
+    with store.engine.begin() as conn:
+        conn.execute(text("DROP TABLE kc_audit_records"))
+    with pytest.raises(StoreError, match=r"a\.sqlite3: cannot open or use the audit store: no such table") as info:
+        store.add_record(new_record(case, engine.assess(case), "cli"))
+    assert info.value.__cause__ is not None
+    store.dispose()
 
 
 def test_cli_assess_audit_is_off_by_default_and_writes_a_record_when_asked(tmp_path):

@@ -162,11 +162,16 @@ class Store:
     # -- writing ------------------------------------------------------------------------------------------------
 
     def add_record(self, record: dict[str, Any], card_rows: list[dict[str, Any]] = ()) -> None:
-        """One assessment served (and the cards shown for it), in one transaction."""
-        with self._write_lock, self.engine.begin() as conn:
-            conn.execute(_INSERT_RECORD, [record])  # parameters apart: the compiled statement is cached
-            if card_rows:
-                conn.execute(_INSERT_CARDS, list(card_rows))
+        """One assessment served (and the cards shown for it), in one transaction; a store that went away after it
+        was opened (a disk, a server) raises StoreError naming it (the database's error kept as its cause, for a
+        service's log)."""
+        try:
+            with self._write_lock, self.engine.begin() as conn:
+                conn.execute(_INSERT_RECORD, [record])  # parameters apart: the compiled statement is cached
+                if card_rows:
+                    conn.execute(_INSERT_CARDS, list(card_rows))
+        except SQLAlchemyError as error:
+            raise unavailable(self._shown, error) from error
 
     def add_feedback(self, rows: list[dict[str, Any]]) -> None:
         with self._write_lock, self.engine.begin() as conn:

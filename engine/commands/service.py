@@ -261,13 +261,7 @@ def audit_verify(ctx: click.Context, record_ids: tuple[str, ...], db: str, limit
 
 
 def record_cli_assessment(case: Any, assessment: Any, db: str) -> None:
-    """`assess --audit`: the same record the service writes, with source 'cli'."""
-    from sqlalchemy.exc import SQLAlchemyError
-
+    """`assess --audit`: the same record the service writes, with source 'cli' (StoreError if it cannot be)."""
     from engine.audit.records import new_record
-    from engine.audit.store import unavailable
 
-    try:
-        audit_store(db).add_record(new_record(case, assessment, "cli"))
-    except SQLAlchemyError as error:  # the store went away after it was opened (a disk, a server)
-        raise unavailable(db, error) from None
+    audit_store(db).add_record(new_record(case, assessment, "cli"))
